@@ -214,7 +214,7 @@ duban_reap_stale_services() {
     for d in "$base"/duban-services.*; do
         [ -d "$d" ] || continue
         owner="$(cat "$d/owner.pid" 2>/dev/null || true)"
-        if [ -n "$owner" ] && kill -0 "$owner" 2>/dev/null; then
+        if [ -n "$owner" ] && _duban_pid_alive "$owner"; then
             continue
         fi
         duban_log "removing stale services dir $d"
@@ -330,6 +330,17 @@ _duban_redis_ping() {
     [ "${reply%$'\r'}" = "+PONG" ]
 }
 
+_duban_pid_alive() {
+    # True when PID runs (a zombie, waiting to be reaped, counts as dead).
+    local pid="$1" state
+    kill -0 "$pid" 2>/dev/null || return 1
+    if [ -r "/proc/$pid/stat" ]; then
+        state="$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -c1)"
+        [ "$state" != "Z" ] || return 1
+    fi
+    return 0
+}
+
 _duban_kill_pidfile() {
     # Terminate the process in a pid file; escalate to SIGKILL after ~10s.
     local pidfile="$1" pid i
@@ -337,7 +348,7 @@ _duban_kill_pidfile() {
     [ -n "$pid" ] || return 0
     kill -TERM "$pid" 2>/dev/null || return 0
     for i in $(seq 1 100); do
-        kill -0 "$pid" 2>/dev/null || return 0
+        _duban_pid_alive "$pid" || return 0
         sleep 0.1
     done
     kill -KILL "$pid" 2>/dev/null || true

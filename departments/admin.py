@@ -1,0 +1,50 @@
+from django.contrib import admin
+
+from .models import Department, DepartmentAlias, DepartmentGroup, DepartmentGroupAlias, UnresolvedName
+
+
+class DepartmentAliasInline(admin.TabularInline):
+    model = DepartmentAlias
+    extra = 1
+    fields = ("name",)
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "kind", "parent", "active", "order")
+    list_filter = ("kind", "active")
+    search_fields = ("name", "short_name", "aliases__name")
+    list_select_related = ("parent",)
+    inlines = [DepartmentAliasInline]
+    autocomplete_fields = ("parent",)
+
+
+@admin.register(DepartmentAlias)
+class DepartmentAliasAdmin(admin.ModelAdmin):
+    list_display = ("name", "department", "key")
+    search_fields = ("name", "department__name")
+    list_select_related = ("department",)
+    autocomplete_fields = ("department",)
+
+
+class DepartmentGroupAliasInline(admin.TabularInline):
+    model = DepartmentGroupAlias
+    extra = 1
+    fields = ("name",)
+
+
+@admin.register(DepartmentGroup)
+class DepartmentGroupAdmin(admin.ModelAdmin):
+    list_display = ("name", "description")
+    search_fields = ("name",)
+    filter_horizontal = ("members",)
+    inlines = [DepartmentGroupAliasInline]
+
+
+@admin.register(UnresolvedName)
+class UnresolvedNameAdmin(admin.ModelAdmin):
+    list_display = ("name", "status", "occurrences", "department", "group", "created_at")
+    list_filter = ("status",)
+    search_fields = ("name",)
+    list_select_related = ("department", "group")
+    readonly_fields = ("occurrences", "created_at", "resolved_at")

@@ -1,0 +1,196 @@
+"""Deadlines and recurrence of a measure, from its own text.
+
+Guarantees:
+- :func:`find_deadline` returns the latest explicit deadline phrase (``到2025年``, ``力争到2025年``,
+  ``2025年之前``, ``2022年10月底前``, ``6月30日前``, ``年底前``, ``2023—2027年``) with its date,
+  ignoring citations (``《…(2018~2020年)》``, ``〔2018〕``).
+- :func:`find_recurrence` returns ``annual`` / ``semiannual`` / ``quarterly`` / ``monthly`` /
+  ``ongoing`` only for explicit frequency words; nouns such as ``年度推进计划`` and ``定期``
+  do not count.
+- Both work on printed text (full-/half-width forms are folded internally) and never raise.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .text import fold
+
+__all__ = ["Deadline", "Recurrence", "find_deadline", "find_recurrence", "mask_citations", "year_markers"]
+
+_DASH = r"[-—–~至到]{1,2}"
+
+# Citations never carry deadlines or targets: 《…》 titles, 〔2018〕 numbers, (2018~2020年) spans.
+_CITATION_RE = re.compile(r"《[^《》]*》|〔\d{4}〕\d*号?|\[\d{4}\]\d*号|[(（]\s*\d{4}\s*[-—–~至]{1,2}\s*\d{4}\s*年?\s*[)）]")
+
+
+def mask_citations(folded: str) -> str:
+    """Replace citation spans by spaces (same length) so later regexes skip them."""
+    return _CITATION_RE.sub(lambda m: " " * len(m.group()), folded)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline phrase as printed, its date, and where it starts in the text."""
+
+    text: str
+    date: dt.date
+    start: int
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """A frequency phrase as printed and its normalised value."""
+
+    text: str
+    value: str
+    start: int
+
+
+def _month_end(year: int, month: int) -> dt.date | None:
+    if not (1 <= month <= 12) or not (1900 <= year <= 2200):
+        return None
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+_PREFIX = r"(?:(?:力争|争取|确保|计划|预计|最迟)?\s*(?:到|至|截至|截止到?|于|在)\s*)"
+_YMD_RE = re.compile(
+    _PREFIX + r"?(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*(?P<post>(?:之|以)?前|止)?"
+)
+_YM_RE = re.compile(_PREFIX + r"?(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<post>(?:底|末|份)?\s*(?:之|以)?前|底|末|止)")
+_YM_TO_RE = re.compile(_PREFIX + r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?!\s*\d)")
+_RANGE_RE = re.compile(r"(?P<y1>\d{4})\s*" + _DASH + r"\s*(?P<y>\d{4})\s*年(?:\s*(?:底|末)\s*(?:之|以)?前?)?")
+_Y_TO_RE = re.compile(
+    _PREFIX + r"(?P<y>\d{4})\s*年(?:\s*(?:底|末|年底|年末))?(?:\s*(?:之|以)?前)?(?!\s*\d{1,2}\s*月)"
+)
+_Y_BEFORE_RE = re.compile(
+    r"(?P<y>\d{4})\s*年\s*(?:(?:年)?(?:底|末)\s*(?:之|以)?前|(?:之|以)前|前|底|末|内)(?!\s*\d)"
+)
+_Y_HALF_RE = re.compile(r"(?P<y>\d{4})\s*年\s*(?P<h>上半年|下半年|一季度|二季度|三季度|四季度|第[一二三四]季度)\s*(?:之|以)?前?")
+_MD_RE = re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*(?:之|以)?前")
+_M_RE = re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?:底|末|份)?\s*(?:之|以)?前|(?<![\d年])(?P<m2>\d{1,2})\s*月底")
+_YEAR_END_RE = re.compile(r"(?<![\d每])(?:本年|今年|年)\s*(?:底|末)\s*(?:之|以)?前|年内")
+
+_QUARTER_END = {"一": 3, "二": 6, "三": 9, "四": 12}
+
+
+def _candidates(folded: str, doc_year: int | None) -> list[Deadline]:
+    found: list[Deadline] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match[str], date: dt.date | None) -> None:
+        if date is None:
+            return
+        s, e = m.span()
+        while s < e and folded[s] == " ":
+            s += 1
+        if any(s < te and ts < e for ts, te in taken):
+            return
+        taken.append((s, e))
+        found.append(Deadline(text="", date=date, start=s * 1000 + e))
+
+    for m in _YMD_RE.finditer(folded):
+        if m.group("post") or m.group(0).lstrip().startswith(("到", "至", "截", "力", "争", "确", "于", "在")):
+            add(m, _date(int(m.group("y")), int(m.group("m")), int(m.group("d"))))
+    for m in _YM_RE.finditer(folded):
+        add(m, _month_end(int(m.group("y")), int(m.group("m"))))
+    for m in _YM_TO_RE.finditer(folded):
+        add(m, _month_end(int(m.group("y")), int(m.group("m"))))
+    for m in _RANGE_RE.finditer(folded):
+        y1, y2 = int(m.group("y1")), int(m.group("y"))
+        if y1 < y2 <= y1 + 30:
+            add(m, _month_end(y2, 12))
+    for m in _Y_TO_RE.finditer(folded):
+        add(m, _month_end(int(m.group("y")), 12))
+    for m in _Y_HALF_RE.finditer(folded):
+        h = m.group("h")
+        if "上半年" in h:
+            month = 6
+        elif "下半年" in h:
+            month = 12
+        else:
+            month = _QUARTER_END[h.strip("第季度")[:1]]
+        add(m, _month_end(int(m.group("y")), month))
+    for m in _Y_BEFORE_RE.finditer(folded):
+        add(m, _month_end(int(m.group("y")), 12))
+    if doc_year is not None:
+        for m in _MD_RE.finditer(folded):
+            add(m, _date(doc_year, int(m.group("m")), int(m.group("d"))))
+        for m in _M_RE.finditer(folded):
+            add(m, _month_end(doc_year, int(m.group("m") or m.group("m2"))))
+        for m in _YEAR_END_RE.finditer(folded):
+            add(m, _month_end(doc_year, 12))
+    return found
+
+
+def find_deadlines(text: str, doc_year: int | None = None) -> list[Deadline]:
+    """All explicit deadline phrases in ``text`` in reading order (citations skipped)."""
+    folded = mask_citations(fold(text))
+    out: list[Deadline] = []
+    for c in _candidates(folded, doc_year):
+        s, e = divmod(c.start, 1000)
+        out.append(Deadline(text=text[s:e].strip(), date=c.date, start=s))
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+def find_deadline(text: str, doc_year: int | None = None) -> Deadline | None:
+    """The latest explicit deadline in ``text`` (first printed phrase for that date), or None."""
+    all_ = find_deadlines(text, doc_year)
+    if not all_:
+        return None
+    latest = max(d.date for d in all_)
+    return next(d for d in all_ if d.date == latest)
+
+
+def year_markers(folded_masked: str) -> list[tuple[int, int]]:
+    """``(position, year)`` of phrases that set the goal year of later targets (到2025年 …)."""
+    marks: list[tuple[int, int]] = []
+    for rx in (_Y_TO_RE, _RANGE_RE, _Y_BEFORE_RE, _YM_TO_RE):
+        for m in rx.finditer(folded_masked):
+            if rx is _RANGE_RE and not int(m.group("y1")) < int(m.group("y")):
+                continue
+            marks.append((m.start(), int(m.group("y"))))
+    marks.sort()
+    return marks
+
+
+# --- Recurrence ---------------------------------------------------------------------------
+
+_RECUR_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("semiannual", re.compile(r"每半年|每个半年|半年一次|一年两次|每年两次")),
+    ("quarterly", re.compile(r"一季一[^、,，;；。]{1,4}(?:、一季一[^、,，;；。]{1,4})*|每(?:个)?季度?|按季度?|季度(?:跟踪|调度|通报|报送|考核|督查|督导)")),
+    ("monthly", re.compile(r"一月一[^、,，;；。]{1,4}(?:、一月一[^、,，;；。]{1,4})*|每(?:个)?月|按月|月度(?:跟踪|调度|通报|报送|考核|督查)")),
+    ("annual", re.compile(r"每年(?!两次)(?:度)?|一年一[^、,，;；。]{1,4}|逐年(?=递增|增长|提高)")),
+)
+_ONGOING_RE = re.compile(r"长期坚持|长期推进|长期执行|常态化推进|持续推进|持续开展|长期$|^持续$")
+
+
+def find_recurrence(text: str, *, standalone: bool = False) -> Recurrence | None:
+    """The first explicit frequency phrase in ``text``.
+
+    ``standalone`` marks a time-limit cell (完成时限) where ``持续推进``/``长期坚持`` mean
+    "ongoing"; inside running text only ``长期坚持`` does.
+    """
+    folded = mask_citations(fold(text))
+    best: Recurrence | None = None
+    for value, rx in _RECUR_PATTERNS:
+        m = rx.search(folded)
+        if m and (best is None or m.start() < best.start):
+            best = Recurrence(text=text[m.start() : m.end()], value=value, start=m.start())
+    if best is not None:
+        return best
+    m = _ONGOING_RE.search(folded.strip()) if standalone else re.search(r"长期坚持", folded)
+    if m:
+        return Recurrence(text=m.group(), value="ongoing", start=m.start())
+    return None

@@ -1,0 +1,387 @@
+"""Bytes → text for the supported formats (.txt, .html/.htm, .docx).
+
+Guarantees: :func:`read_document` returns ``(text, encoding, source_format)`` or raises
+:class:`PolicyParseError` (codes ``empty``, ``binary``, ``too_large``, ``unsupported_format``,
+``bad_docx``, ``decode``); no other exception escapes. Tables come out as one line per row
+with cells joined by ``|``; HTML block elements become line breaks.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import zipfile
+from html.parser import HTMLParser
+from pathlib import PurePath
+
+from .errors import PolicyParseError
+
+__all__ = ["SUPPORTED_EXTENSIONS", "decode_bytes", "html_to_text", "read_document"]
+
+SUPPORTED_EXTENSIONS = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".docx": "docx"}
+_SUPPORTED_HINT = "支持 .txt、.html、.htm、.docx"
+
+
+def _size_label(max_bytes: int) -> str:
+    mb = max_bytes / (1024 * 1024)
+    if mb >= 1:
+        return f"{mb:g} MB"
+    return f"{max_bytes / 1024:g} KB"
+
+
+def read_document(data: bytes, filename: str, *, max_bytes: int) -> tuple[str, str | None, str]:
+    """Check size/format, decode and flatten ``data``; see the module docstring."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise PolicyParseError("decode", "无法读取文件内容。")
+    data = bytes(data)
+    suffix = PurePath(filename or "").suffix.lower()
+    fmt = SUPPORTED_EXTENSIONS.get(suffix)
+    if fmt is None:
+        shown = suffix or "（无扩展名）"
+        raise PolicyParseError("unsupported_format", f"不支持的文件类型：{shown}（{_SUPPORTED_HINT}）。")
+    if not data:
+        raise PolicyParseError("empty", "文件为空。")
+    if len(data) > max_bytes:
+        raise PolicyParseError("too_large", f"文件超过大小上限（{_size_label(max_bytes)}）。")
+    if fmt == "docx":
+        text = docx_to_text(data)
+        encoding: str | None = "utf-8"
+    else:
+        text, encoding = decode_bytes(data, html=fmt == "html")
+        if fmt == "html":
+            text = html_to_text(text)
+    if not text.strip():
+        raise PolicyParseError("empty", "文件为空。")
+    return text, encoding, fmt
+
+
+# --- Encoding detection -------------------------------------------------------------------
+
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+
+
+def _bad_ratio(text: str) -> float:
+    """Share of characters that never occur in a real document (controls, PUA, replacement)."""
+    if not text:
+        return 0.0
+    bad = 0
+    for ch in text:
+        o = ord(ch)
+        if (o < 32 and ch not in "\t\n\r\f") or 0xE000 <= o <= 0xF8FF or o == 0xFFFD or 0x7F <= o < 0xA0:
+            bad += 1
+    return bad / len(text)
+
+
+def _ok(text: str) -> bool:
+    return _bad_ratio(text) <= 0.02
+
+
+def decode_bytes(data: bytes, *, html: bool = False) -> tuple[str, str]:
+    """Decode text bytes: BOMs, UTF-8, GB18030, then charset-normalizer; reject binary data."""
+    for bom, enc in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError:
+                raise PolicyParseError("decode", f"文件编码无法识别（{enc} 解码失败）。") from None
+    if b"\x00" in data:
+        # UTF-16 without BOM: every other byte of ASCII text is NUL.
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _ok(text) and "\x00" not in text:
+                return text, enc
+        raise PolicyParseError("binary", "文件不是文本文件（含二进制内容）。")
+    candidates: list[str] = ["utf-8"]
+    if html:
+        m = _META_CHARSET_RE.search(data[:4096])
+        if m:
+            declared = m.group(1).decode("ascii", "ignore").lower()
+            try:
+                codecs.lookup(declared)
+                candidates.append("gb18030" if declared in {"gb2312", "gbk"} else declared)
+            except LookupError:
+                pass
+    candidates.append("gb18030")
+    for enc in candidates:
+        try:
+            text = data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _ok(text):
+            return text, enc
+        raise PolicyParseError("binary", "文件不是文本文件（含二进制内容）。")
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+    except Exception:  # pragma: no cover - defensive: the detector must not crash us
+        best = None
+    if best is not None:
+        text = str(best)
+        if _ok(text):
+            return text, str(best.encoding)
+        raise PolicyParseError("binary", "文件不是文本文件（含二进制内容）。")
+    raise PolicyParseError("decode", "文件编码无法识别（请另存为 UTF-8 后重试）。")
+
+
+# --- HTML ---------------------------------------------------------------------------------
+
+_BLOCK_TAGS = frozenset(
+    "p div br li ul ol dl dt dd h1 h2 h3 h4 h5 h6 table thead tbody tfoot section article "
+    "blockquote pre hr header main aside figure figcaption address center form fieldset".split()
+)
+_SKIP_TAGS = frozenset("script style noscript template iframe nav footer select button svg canvas head".split())
+
+
+class _HTMLText(HTMLParser):
+    """Collects visible text; ``<tr>`` rows become ``cell|cell`` lines."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.skip = 0
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+        self.title: list[str] = []
+        self.in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self.in_title = True
+            return
+        if tag in _SKIP_TAGS:
+            self.skip += 1
+            return
+        if self.skip:
+            return
+        if tag == "tr":
+            self._end_row()
+            self.row = []
+        elif tag in ("td", "th"):
+            if self.row is None:
+                self.row = []
+            self._end_cell()
+            self.cell = []
+        elif tag in _BLOCK_TAGS:
+            if self.cell is not None:
+                self.cell.append(" ")
+            else:
+                self.out.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("br", "hr") and not self.skip:
+            if self.cell is not None:
+                self.cell.append(" ")
+            else:
+                self.out.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.in_title = False
+            return
+        if tag in _SKIP_TAGS:
+            self.skip = max(0, self.skip - 1)
+            return
+        if self.skip:
+            return
+        if tag in ("td", "th"):
+            self._end_cell()
+        elif tag == "tr":
+            self._end_row()
+        elif tag == "table":
+            self._end_row()
+            self.out.append("\n")
+        elif tag in _BLOCK_TAGS and self.cell is None:
+            self.out.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title.append(data)
+            return
+        if self.skip:
+            return
+        if self.cell is not None:
+            self.cell.append(data)
+        else:
+            self.out.append(data)
+
+    def _end_cell(self) -> None:
+        if self.cell is not None and self.row is not None:
+            self.row.append(" ".join("".join(self.cell).split()))
+        self.cell = None
+
+    def _end_row(self) -> None:
+        self._end_cell()
+        if self.row is not None:
+            if any(c for c in self.row):
+                self.out.append("\n" + "|".join(self.row) + "\n")
+            self.row = None
+
+    def text(self) -> str:
+        self._end_row()
+        return "".join(self.out)
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML page: no scripts/styles/nav, blocks on their own lines."""
+    parser = _HTMLText()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except Exception:  # pragma: no cover - html.parser is lenient; stay total anyway
+        return re.sub(r"<[^>]*>", "\n", markup)
+    body = parser.text()
+    if not body.strip():
+        body = "".join(parser.title)
+    return body
+
+
+# --- DOCX ---------------------------------------------------------------------------------
+
+
+def docx_to_text(data: bytes) -> str:
+    """Paragraphs and tables of a .docx in body order; each table row → ``cell|cell|…``."""
+    try:
+        from docx import Document
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+    except ImportError:  # pragma: no cover
+        raise PolicyParseError("bad_docx", "无法读取 .docx 文件（缺少 python-docx）。") from None
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise PolicyParseError("bad_docx", "无法读取 .docx 文件：文件已损坏或不是 Word 文档。")
+    try:
+        document = Document(io.BytesIO(data))
+        numbering = _Numbering(document)
+        lines: list[str] = []
+        body = document.element.body
+        for child in body.iterchildren():
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                para = Paragraph(child, document)
+                text = para.text
+                label = numbering.label(child)
+                if label and text.strip():
+                    text = label + text
+                lines.append(text)
+            elif tag == "tbl":
+                lines.extend(_table_lines(Table(child, document)))
+        return "\n".join(lines)
+    except PolicyParseError:
+        raise
+    except Exception:
+        raise PolicyParseError("bad_docx", "无法读取 .docx 文件：文件已损坏或不是 Word 文档。") from None
+
+
+def _table_lines(table: object) -> list[str]:
+    lines: list[str] = []
+    for row in table.rows:  # type: ignore[attr-defined]
+        cells: list[str] = []
+        seen: list[object] = []
+        for cell in row.cells:
+            tc = cell._tc
+            if any(tc is s for s in seen):  # a horizontally merged cell repeats
+                continue
+            seen.append(tc)
+            cells.append(" ".join(cell.text.split()))
+        if any(cells):
+            lines.append("|".join(cells))
+    return lines
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese_number(n: int) -> str:
+    if n <= 0:
+        return str(n)
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n - 10] if n > 10 else "")
+    if n < 100:
+        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    return str(n)
+
+
+class _Numbering:
+    """Renders Word automatic list numbers (``w:numPr``) such as ``一、`` or ``1.`` as text."""
+
+    _NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+    def __init__(self, document: object) -> None:
+        self.formats: dict[tuple[str, int], tuple[str, str, int]] = {}
+        self.counters: dict[str, list[int]] = {}
+        try:
+            part = document.part.numbering_part  # type: ignore[attr-defined]
+        except Exception:
+            return
+        ns = self._NS
+        root = part.element
+        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+        for an in root.iter(ns + "abstractNum"):
+            aid = an.get(ns + "abstractNumId")
+            levels: dict[int, tuple[str, str, int]] = {}
+            for lvl in an.iter(ns + "lvl"):
+                ilvl = int(lvl.get(ns + "ilvl", "0"))
+                fmt_el = lvl.find(ns + "numFmt")
+                txt_el = lvl.find(ns + "lvlText")
+                start_el = lvl.find(ns + "start")
+                fmt = fmt_el.get(ns + "val") if fmt_el is not None else "decimal"
+                txt = txt_el.get(ns + "val") if txt_el is not None else ""
+                start = int(start_el.get(ns + "val")) if start_el is not None else 1
+                levels[ilvl] = (fmt or "decimal", txt or "", start)
+            if aid is not None:
+                abstract[aid] = levels
+        for num in root.iter(ns + "num"):
+            nid = num.get(ns + "numId")
+            ref = num.find(ns + "abstractNumId")
+            if nid is None or ref is None:
+                continue
+            for ilvl, spec in abstract.get(ref.get(ns + "val") or "", {}).items():
+                self.formats[(nid, ilvl)] = spec
+
+    def label(self, p: object) -> str:
+        if not self.formats:
+            return ""
+        ns = self._NS
+        ppr = p.find(ns + "pPr")  # type: ignore[attr-defined]
+        numpr = ppr.find(ns + "numPr") if ppr is not None else None
+        if numpr is None:
+            return ""
+        nid_el = numpr.find(ns + "numId")
+        ilvl_el = numpr.find(ns + "ilvl")
+        nid = nid_el.get(ns + "val") if nid_el is not None else None
+        ilvl = int(ilvl_el.get(ns + "val")) if ilvl_el is not None else 0
+        if nid is None or (nid, ilvl) not in self.formats:
+            return ""
+        counters = self.counters.setdefault(nid, [0] * 9)
+        ilvl = min(max(ilvl, 0), 8)
+        counters[ilvl] += 1
+        for deeper in range(ilvl + 1, 9):
+            counters[deeper] = 0
+        fmt, text, start = self.formats[(nid, ilvl)]
+
+        def render(level: int) -> str:
+            f, _t, s = self.formats.get((nid, level), ("decimal", "", 1))
+            n = counters[level] + s - 1
+            if f in ("chineseCounting", "chineseCountingThousand", "ideographTraditional", "chineseLegalSimplified"):
+                return _chinese_number(n)
+            if f in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese"):
+                return chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n)
+            if f == "bullet" or f == "none":
+                return ""
+            return str(n)
+
+        if fmt in ("bullet", "none"):
+            return ""
+        return re.sub(r"%(\d)", lambda m: render(int(m.group(1)) - 1), text)

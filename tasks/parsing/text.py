@@ -1,0 +1,140 @@
+"""Text helpers shared by all parser stages: width folding, traditional→simplified, line cleanup.
+
+Guarantees:
+- :func:`fold` returns a string of exactly the same length as its input, so a regex match on
+  the folded text can be used to slice the printed text (full-width ``（`` ``：`` ``，`` ``１``
+  fold to ``(`` ``:`` ``,`` ``1``; circled digits ①… are kept as they are).
+- :func:`to_simplified` converts traditional characters (牽頭單位 → 牵头单位) and never changes
+  the length of a line (it falls back to a character-by-character conversion).
+- :func:`clean_lines` turns any decoded text into stripped, non-empty lines without markup
+  remnants or web-page junk.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["clean_lines", "fold", "strip_html_tags", "to_simplified"]
+
+
+class _FoldMap(dict[int, int]):
+    """Lazy ``str.translate`` table: code point → single-code-point NFKC form (else itself)."""
+
+    def __missing__(self, key: int) -> int:
+        ch = chr(key)
+        if 0x2460 <= key <= 0x24FF or 0x2776 <= key <= 0x2793:  # circled/parenthesised digits
+            value = key
+        else:
+            norm = unicodedata.normalize("NFKC", ch)
+            value = ord(norm) if len(norm) == 1 else key
+        self[key] = value
+        return value
+
+
+_FOLD = _FoldMap()
+
+
+def fold(text: str) -> str:
+    """Fold full-/half-width forms for matching; same length as ``text``."""
+    if text.isascii():
+        return text
+    return text.translate(_FOLD)
+
+
+# --- Traditional → simplified -------------------------------------------------------------
+
+_OPENCC_DIR = None
+try:  # pragma: no branch - import guard
+    import opencc as _opencc
+
+    _OPENCC_DIR = Path(_opencc.__file__).parent / "dictionary"
+    _T2S = _opencc.OpenCC("t2s")
+except Exception:  # pragma: no cover - optional dependency missing
+    _T2S = None
+
+
+@lru_cache(maxsize=1)
+def _traditional_chars() -> frozenset[str]:
+    """Characters that OpenCC would change; lets us skip conversion for simplified texts."""
+    chars: set[str] = set()
+    if _OPENCC_DIR is None:
+        return frozenset()
+    try:
+        with open(_OPENCC_DIR / "TSCharacters.txt", encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) >= 2 and parts[0] and parts[0] != parts[1].split(" ")[0]:
+                    chars.add(parts[0])
+    except OSError:  # pragma: no cover
+        return frozenset()
+    return frozenset(chars)
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional characters to simplified, line by line, keeping each line's length."""
+    if _T2S is None or _traditional_chars().isdisjoint(text):
+        return text
+    out: list[str] = []
+    for line in text.split("\n"):
+        if _traditional_chars().isdisjoint(line):
+            out.append(line)
+            continue
+        conv = _T2S.convert(line)
+        if len(conv) != len(line):
+            conv = "".join(c if len(c2 := _T2S.convert(c)) != 1 else c2 for c in line)
+        out.append(conv)
+    return "\n".join(out)
+
+
+# --- Line cleanup -------------------------------------------------------------------------
+
+_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
+_ZERO_WIDTH_RE = re.compile("[\u200b-\u200f\u2028\u2029\u2060\ufeff\u00ad]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Inline page furniture: 字号:[大 中 小], 字体:[ ], 浏览次数:, 打印 / 关闭.
+_INLINE_JUNK_RE = re.compile(
+    r"(?:字[号体]\s*[:：]?\s*[\[【(（]\s*[大中小\s]*[\]】)）]"
+    r"|(?:浏览|访问|阅读|点击|累计)次数\s*[:：]\s*\d*"
+    r"|【?\s*(?:打印本页|关闭窗口|打印|关闭)\s*】?\s*$)"
+)
+# Whole lines that are site furniture, never document content (only short lines are tested).
+_JUNK_LINE_RE = re.compile(
+    r"^(?:分享到|扫一扫|相关阅读|相关链接|相关文件|原文链接|免责声明|当前位置|您当前的位置|首页\s*[>›]"
+    r"|[>›]|版权所有|Copyright|©|ICP备|网站地图|联系我们|网站标识码|主办单位|承办单位|技术支持|返回顶部"
+    r"|Produced By|TOP$|客服$|电话$|微信$|【?打印|【?关闭|上一篇|下一篇|附件下载|收藏|\[?\s*[大中小]\s*\]?$)",
+    re.IGNORECASE,
+)
+_BLANKISH = " \t\u3000\xa0\r"
+
+
+def strip_html_tags(text: str) -> str:
+    """Remove leftover HTML tags from plain text (copy-pasted web pages)."""
+    return _TAG_RE.sub("", text)
+
+
+def clean_lines(text: str) -> list[str]:
+    """Normalise newlines, drop tags, control characters and web junk; return non-empty lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "<" in text and len(_TAG_RE.findall(text, 0, 20000)) >= 3:
+        text = strip_html_tags(text)
+    text = _ZERO_WIDTH_RE.sub("", text)
+    text = _CONTROL_RE.sub("", text)
+    text = to_simplified(text)
+    lines: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.strip(_BLANKISH)
+        if not line:
+            continue
+        line = _INLINE_JUNK_RE.sub("", line).strip(_BLANKISH)
+        if not line:
+            continue
+        if len(line) <= 60 and _JUNK_LINE_RE.match(fold(line)):
+            continue
+        # A bare list marker left by stripped markup ("•", "1.") carries nothing.
+        if re.fullmatch(r"[•·\-*\d.、]+", line):
+            continue
+        lines.append(line)
+    return lines
