@@ -28,7 +28,9 @@ class User(AbstractUser):
         related_name="members",
     )
     dept_role = models.CharField("部门角色", max_length=16, choices=DeptRole.choices, blank=True)
-    is_supervisor = models.BooleanField("督查室督查员", default=False, help_text="可查看全部任务、审核延期和牵头任务办结。")
+    is_supervisor = models.BooleanField(
+        "督查室督查员", default=False, help_text="可查看全部任务、审核延期和牵头任务办结。"
+    )
     phone = models.CharField("手机号", max_length=20, blank=True)
     wecom_userid = models.CharField("企业微信账号", max_length=64, blank=True)
     dingtalk_userid = models.CharField("钉钉账号", max_length=64, blank=True)

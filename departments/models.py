@@ -79,7 +79,9 @@ class DepartmentGroup(KeyedNameModel):
 
     name = models.CharField("组名称", max_length=100, unique=True)
     key = models.CharField("匹配键", max_length=100, db_index=True, editable=False)
-    members = models.ManyToManyField("departments.Department", verbose_name="成员部门", related_name="groups", blank=True)
+    members = models.ManyToManyField(
+        "departments.Department", verbose_name="成员部门", related_name="groups", blank=True
+    )
     description = models.CharField("说明", max_length=200, blank=True)
 
     class Meta:

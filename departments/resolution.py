@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .models import Department, DepartmentAlias, DepartmentGroup, DepartmentGroupAlias
+from .models import Department, DepartmentAlias, DepartmentGroup
 from .naming import display_name, name_key
 
 

@@ -347,9 +347,13 @@ class ProgressReport(models.Model):
         COMPLETION = "completion", "办结申请"
 
     task = models.ForeignKey("tasks.Task", verbose_name="任务", on_delete=models.CASCADE, related_name="reports")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.PROGRESS)
-    period = models.CharField("报送周期", max_length=16, blank=True, db_index=True, help_text="如 2026-11、2026-Q4。")
+    period = models.CharField(
+        "报送周期", max_length=16, blank=True, db_index=True, help_text="如 2026-11、2026-Q4。"
+    )
     percent = models.PositiveSmallIntegerField(
         "完成进度(%)", validators=[MinValueValidator(0), MaxValueValidator(100)]
     )

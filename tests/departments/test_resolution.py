@@ -2,10 +2,10 @@
 
 import pytest
 
+from common.errors import ConflictError
 from departments.models import DepartmentAlias
 from departments.resolution import NameResolver
 from departments.services import department_alias_add, department_create, department_group_create
-from common.errors import ConflictError
 
 
 @pytest.fixture
