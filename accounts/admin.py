@@ -12,7 +12,7 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ("department",)
     autocomplete_fields = ("department",)
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("督办", {"fields": ("full_name", "department", "dept_role", "is_supervisor", "phone", "wecom_userid",
                              "dingtalk_userid")}),
     )

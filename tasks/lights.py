@@ -1,4 +1,4 @@
-"""Derived task state: overdue and (with the API issue) the traffic light. Never stored.
+"""Derived task state: overdue and the traffic light (红黄绿灯). Never stored, except as period snapshots.
 
 A task is overdue when its deadline is before today in Asia/Shanghai and it is neither
 finished nor cancelled. `overdue_q(today)` is the same rule for querysets.
@@ -8,11 +8,27 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.conf import settings
+from django.db import transaction
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from common.dates import local_today
 
-from .models import CLOSED_STATUSES, Task
+from .models import CLOSED_STATUSES, Light, LightSnapshot, Task, TaskStatus
 
 
 def is_overdue(task: Task, today: dt.date | None = None) -> bool:
@@ -31,3 +47,147 @@ def overdue_q(today: dt.date | None = None, prefix: str = "") -> Q:
     """The overdue rule as a filter; `prefix` for use through a relation (e.g. "tasks__")."""
     today = today or local_today()
     return Q(**{f"{prefix}deadline__lt": today}) & ~Q(**{f"{prefix}status__in": list(CLOSED_STATUSES)})
+
+
+# --- Traffic light ---
+#
+# red:    overdue, or behind the time-elapsed schedule (序时进度) by more than LIGHT_RED_BEHIND points;
+# yellow: due within LIGHT_YELLOW_DAYS days and not yet submitted, or behind by LIGHT_YELLOW_BEHIND
+#         to LIGHT_RED_BEHIND points;
+# green:  otherwise. Finished and cancelled tasks show their terminal colour.
+# 序时进度 = days elapsed since the task was assigned (Beijing date) / days from assignment to deadline.
+# The Python function and the SQL annotation compute the same integers (no division, no floats),
+# so a row's light never depends on which one computed it.
+
+
+def light_thresholds() -> tuple[int, int, int]:
+    """(yellow days, yellow behind points, red behind points) from settings.DUBAN."""
+    cfg = settings.DUBAN
+    return cfg["LIGHT_YELLOW_DAYS"], cfg["LIGHT_YELLOW_BEHIND"], cfg["LIGHT_RED_BEHIND"]
+
+
+def assigned_date(task: Task) -> dt.date:
+    """The Beijing calendar date the task was assigned on."""
+    return timezone.localdate(task.assigned_at) if task.assigned_at else local_today()
+
+
+def expected_percent(task: Task, today: dt.date | None = None) -> int | None:
+    """序时进度: the percent the task should be at today if work were spread evenly (None: no deadline)."""
+    today = today or local_today()
+    if task.deadline is None:
+        return None
+    total = (task.deadline - assigned_date(task)).days
+    if total <= 0:
+        return 100
+    elapsed = (today - assigned_date(task)).days
+    return max(0, min(100, round(100 * elapsed / total)))
+
+
+def _behind_more_than(points: int, *, percent: int, elapsed: int, total: int) -> bool:
+    # expected - percent > points, with expected = 100 * elapsed / total, multiplied out by total > 0.
+    if total <= 0:
+        return 100 - percent > points
+    return 100 * elapsed - percent * total > points * total
+
+
+def task_light(task: Task, today: dt.date | None = None) -> str:
+    """The traffic light of one task today (Beijing date)."""
+    today = today or local_today()
+    if task.status == TaskStatus.FINISHED:
+        return Light.FINISHED
+    if task.status == TaskStatus.CANCELLED:
+        return Light.CANCELLED
+    if task.deadline is None:
+        return Light.GREEN
+    yellow_days, yellow_behind, red_behind = light_thresholds()
+    if is_overdue(task, today):
+        return Light.RED
+    start = assigned_date(task)
+    total = (task.deadline - start).days
+    elapsed = (today - start).days
+    if _behind_more_than(red_behind, percent=task.percent, elapsed=elapsed, total=total):
+        return Light.RED
+    if (task.deadline - today).days <= yellow_days and task.status != TaskStatus.SUBMITTED:
+        return Light.YELLOW
+    if _behind_more_than(yellow_behind - 1, percent=task.percent, elapsed=elapsed, total=total):
+        return Light.YELLOW
+    return Light.GREEN
+
+
+class DaysBetween(Func):
+    """Whole days from `rhs` to `lhs` (both dates), on SQLite and PostgreSQL."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        return self.as_sql(
+            compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)", arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        return self.as_sql(
+            compiler, connection, template="((%(expressions)s))::integer", arg_joiner=")::date - (",
+            **extra_context,
+        )
+
+
+def annotate_light(qs: QuerySet[Task], today: dt.date | None = None) -> QuerySet[Task]:
+    """Add `light` (and the helpers `_total_days`, `_elapsed_days`) to a Task queryset; same rule as task_light."""
+    today = today or local_today()
+    yellow_days, yellow_behind, red_behind = light_thresholds()
+    start = TruncDate("assigned_at", tzinfo=timezone.get_default_timezone())
+    qs = qs.annotate(
+        _total_days=DaysBetween(F("deadline"), start),
+        _elapsed_days=DaysBetween(Value(today, output_field=DateField()), start),
+    ).annotate(
+        _pace_gap=ExpressionWrapper(
+            100 * F("_elapsed_days") - F("percent") * F("_total_days"), output_field=IntegerField()
+        ),
+    )
+
+    def behind_more_than(points: int) -> Q:
+        return (Q(_total_days__lte=0) & Q(percent__lt=100 - points)) | (
+            Q(_total_days__gt=0) & Q(_pace_gap__gt=F("_total_days") * points)
+        )
+
+    light = Case(
+        When(status=TaskStatus.FINISHED, then=Value(Light.FINISHED.value)),
+        When(status=TaskStatus.CANCELLED, then=Value(Light.CANCELLED.value)),
+        When(deadline__isnull=True, then=Value(Light.GREEN.value)),
+        When(deadline__lt=today, then=Value(Light.RED.value)),
+        When(behind_more_than(red_behind), then=Value(Light.RED.value)),
+        When(
+            Q(deadline__lte=today + dt.timedelta(days=yellow_days)) & ~Q(status=TaskStatus.SUBMITTED),
+            then=Value(Light.YELLOW.value),
+        ),
+        When(behind_more_than(yellow_behind - 1), then=Value(Light.YELLOW.value)),
+        default=Value(Light.GREEN.value),
+        output_field=CharField(),
+    )
+    return qs.annotate(light=light)
+
+
+# --- Snapshots ---
+
+
+def light_snapshot_take(*, period: str, today: dt.date | None = None) -> int:
+    """Record every task's light for `period` once (re-running is harmless); returns rows created."""
+    today = today or local_today()
+    existing = set(LightSnapshot.objects.filter(period=period).values_list("task_id", flat=True))
+    rows = [
+        LightSnapshot(
+            task_id=task.pk,
+            period=period,
+            light=task_light(task, today),
+            percent=task.percent,
+            expected_percent=expected_percent(task, today),
+        )
+        for task in Task.objects.exclude(pk__in=existing).only(
+            "id", "status", "deadline", "percent", "assigned_at"
+        ).iterator(chunk_size=2000)
+    ]
+    with transaction.atomic():
+        LightSnapshot.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return len(rows)

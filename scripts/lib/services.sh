@@ -55,10 +55,10 @@ _duban_apt_install() {
     duban_log "apt-get install -y $*"
     export DEBIAN_FRONTEND=noninteractive
     if [ -z "${_DUBAN_APT_UPDATED:-}" ]; then
-        apt-get update -q </dev/null || { duban_err "apt-get update failed"; return 1; }
+        apt-get -o DPkg::Lock::Timeout=600 update -q </dev/null || { duban_err "apt-get update failed"; return 1; }
         _DUBAN_APT_UPDATED=1
     fi
-    apt-get install -y -q --no-install-recommends "$@" </dev/null \
+    apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "$@" </dev/null \
         || { duban_err "apt-get install $* failed"; return 1; }
 }
 

@@ -63,7 +63,7 @@ def _date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-_PREFIX = r"(?:(?:力争|争取|确保|计划|预计|最迟)?\s*(?:到|至|截至|截止到?|于|在)\s*)"
+_PREFIX = r"(?:(?:力争|争取|确保|计划|预计|最迟)?\s*(?:到|至|截至|截止到?)\s*)"
 _YMD_RE = re.compile(
     _PREFIX + r"?(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*(?P<post>(?:之|以)?前|止)?"
 )
@@ -79,14 +79,13 @@ _Y_BEFORE_RE = re.compile(
 _Y_HALF_RE = re.compile(r"(?P<y>\d{4})\s*年\s*(?P<h>上半年|下半年|一季度|二季度|三季度|四季度|第[一二三四]季度)\s*(?:之|以)?前?")
 _MD_RE = re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*(?:之|以)?前")
 _M_RE = re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?:底|末|份)?\s*(?:之|以)?前|(?<![\d年])(?P<m2>\d{1,2})\s*月底")
-_YEAR_END_RE = re.compile(r"(?<![\d每])(?:本年|今年|年)\s*(?:底|末)\s*(?:之|以)?前|年内")
+_YEAR_END_RE = re.compile(r"(?<![\d每一二三四五六七八九十两几半当])(?:(?:本年|今年|年)\s*(?:底|末)\s*(?:之|以)?前|年内)")
 
 _QUARTER_END = {"一": 3, "二": 6, "三": 9, "四": 12}
 
 
-def _candidates(folded: str, doc_year: int | None) -> list[Deadline]:
-    found: list[Deadline] = []
-    taken: list[tuple[int, int]] = []
+def _candidates(folded: str, doc_year: int | None) -> list[tuple[int, int, dt.date]]:
+    found: list[tuple[int, int, dt.date]] = []
 
     def add(m: re.Match[str], date: dt.date | None) -> None:
         if date is None:
@@ -94,13 +93,12 @@ def _candidates(folded: str, doc_year: int | None) -> list[Deadline]:
         s, e = m.span()
         while s < e and folded[s] == " ":
             s += 1
-        if any(s < te and ts < e for ts, te in taken):
+        if any(s < te and ts < e for ts, te, _ in found):
             return
-        taken.append((s, e))
-        found.append(Deadline(text="", date=date, start=s * 1000 + e))
+        found.append((s, e, date))
 
     for m in _YMD_RE.finditer(folded):
-        if m.group("post") or m.group(0).lstrip().startswith(("到", "至", "截", "力", "争", "确", "于", "在")):
+        if m.group("post") or m.group(0).lstrip().startswith(("到", "至", "截", "力", "争", "确", "计", "预", "最")):
             add(m, _date(int(m.group("y")), int(m.group("m")), int(m.group("d"))))
     for m in _YM_RE.finditer(folded):
         add(m, _month_end(int(m.group("y")), int(m.group("m"))))
@@ -137,9 +135,8 @@ def find_deadlines(text: str, doc_year: int | None = None) -> list[Deadline]:
     """All explicit deadline phrases in ``text`` in reading order (citations skipped)."""
     folded = mask_citations(fold(text))
     out: list[Deadline] = []
-    for c in _candidates(folded, doc_year):
-        s, e = divmod(c.start, 1000)
-        out.append(Deadline(text=text[s:e].strip(), date=c.date, start=s))
+    for s, e, date in _candidates(folded, doc_year):
+        out.append(Deadline(text=text[s:e].strip(), date=date, start=s))
     out.sort(key=lambda d: d.start)
     return out
 
