@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "accounts",
     "departments",
     "tasks",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -78,7 +80,9 @@ TEMPLATES = [
 # SQLite is the embedded default so the demo runs on a bare machine; DATABASE_URL
 # (postgres://user:pass@host:port/name) switches to PostgreSQL, the production database.
 # https://django-environ.readthedocs.io/en/latest/types.html#environ-env-db-url
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# An empty DATABASE_URL counts as unset.
+DATABASE_URL = env("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -173,7 +177,27 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_t
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_IMPORTS: list[str] = []
+# Task modules are listed explicitly: our domain app is called `tasks`, and no module is named tasks.py.
+CELERY_IMPORTS: list[str] = ["reminders.jobs"]
+# The reminder schedule, in code; DatabaseScheduler copies it into django-celery-beat's tables at start.
+# CELERY_TIMEZONE is Asia/Shanghai, so crontab times are Beijing times. Run exactly ONE beat.
+# DUBAN_REMINDERS_BEAT_SECONDS (tests only) replaces both entries by a fast fixed interval.
+_REMINDER_BEAT_SECONDS = env.int("DUBAN_REMINDERS_BEAT_SECONDS", default=0)
+CELERY_BEAT_SCHEDULE = {
+    # Every 15 minutes, around the clock (Beijing time): the idempotent state-based sweep.
+    # Rows created in quiet hours wait in the log until the quiet period ends.
+    "reminders-sweep": {
+        "task": "reminders.sweep",
+        "schedule": _REMINDER_BEAT_SECONDS or crontab(minute="*/15"),
+    },
+    # Every minute: deliver rows whose time has come (end of quiet hours, retry backoff).
+    "reminders-deliver": {
+        "task": "reminders.deliver_pending",
+        "schedule": _REMINDER_BEAT_SECONDS or 60.0,
+    },
+}
+# Parallel delivery jobs started by each sweep (SELECT … SKIP LOCKED splits the rows between them).
+REMINDERS_DELIVERY_FANOUT = env.int("DUBAN_REMINDERS_FANOUT", default=2)
 
 # --- Email ---
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
