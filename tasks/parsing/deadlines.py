@@ -24,7 +24,9 @@ __all__ = ["Deadline", "Recurrence", "find_deadline", "find_recurrence", "mask_c
 _DASH = r"[-—–~至到]{1,2}"
 
 # Citations never carry deadlines or targets: 《…》 titles, 〔2018〕 numbers, (2018~2020年) spans.
-_CITATION_RE = re.compile(r"《[^《》]*》|〔\d{4}〕\d*号?|\[\d{4}\]\d*号|[(（]\s*\d{4}\s*[-—–~至]{1,2}\s*\d{4}\s*年?\s*[)）]")
+_CITATION_RE = re.compile(
+    r"《[^《》]*》|〔\d{4}〕\d*号?|\[\d{4}\]\d*号|[(（]\s*\d{4}\s*[-—–~至]{1,2}\s*\d{4}\s*年?\s*[)）]"
+)
 
 
 def mask_citations(folded: str) -> str:
@@ -67,19 +69,21 @@ _PREFIX = r"(?:(?:力争|争取|确保|计划|预计|最迟)?\s*(?:到|至|截�
 _YMD_RE = re.compile(
     _PREFIX + r"?(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*(?P<post>(?:之|以)?前|止)?"
 )
-_YM_RE = re.compile(_PREFIX + r"?(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<post>(?:底|末|份)?\s*(?:之|以)?前|底|末|止)")
+_YM_RE = re.compile(
+    _PREFIX + r"?(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<post>(?:底|末|份)?\s*(?:之|以)?前|底|末|止)"
+)
 _YM_TO_RE = re.compile(_PREFIX + r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?!\s*\d)")
 _RANGE_RE = re.compile(r"(?P<y1>\d{4})\s*" + _DASH + r"\s*(?P<y>\d{4})\s*年(?:\s*(?:底|末)\s*(?:之|以)?前?)?")
-_Y_TO_RE = re.compile(
-    _PREFIX + r"(?P<y>\d{4})\s*年(?:\s*(?:底|末|年底|年末))?(?:\s*(?:之|以)?前)?(?!\s*\d{1,2}\s*月)"
+_Y_TO_RE = re.compile(_PREFIX + r"(?P<y>\d{4})\s*年(?:\s*(?:底|末|年底|年末))?(?:\s*(?:之|以)?前)?(?!\s*\d{1,2}\s*月)")
+_Y_BEFORE_RE = re.compile(r"(?P<y>\d{4})\s*年\s*(?:(?:年)?(?:底|末)\s*(?:之|以)?前|(?:之|以)前|前|底|末|内)(?!\s*\d)")
+_Y_HALF_RE = re.compile(
+    r"(?P<y>\d{4})\s*年\s*(?P<h>上半年|下半年|一季度|二季度|三季度|四季度|第[一二三四]季度)\s*(?:之|以)?前?"
 )
-_Y_BEFORE_RE = re.compile(
-    r"(?P<y>\d{4})\s*年\s*(?:(?:年)?(?:底|末)\s*(?:之|以)?前|(?:之|以)前|前|底|末|内)(?!\s*\d)"
-)
-_Y_HALF_RE = re.compile(r"(?P<y>\d{4})\s*年\s*(?P<h>上半年|下半年|一季度|二季度|三季度|四季度|第[一二三四]季度)\s*(?:之|以)?前?")
 _MD_RE = re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*(?:之|以)?前")
 _M_RE = re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?:底|末|份)?\s*(?:之|以)?前|(?<![\d年])(?P<m2>\d{1,2})\s*月底")
-_YEAR_END_RE = re.compile(r"(?<![\d每一二三四五六七八九十两几半当])(?:(?:本年|今年|年)\s*(?:底|末)\s*(?:之|以)?前|年内)")
+_YEAR_END_RE = re.compile(
+    r"(?<![\d每一二三四五六七八九十两几半当])(?:(?:本年|今年|年)\s*(?:底|末)\s*(?:之|以)?前|年内)"
+)
 
 _QUARTER_END = {"一": 3, "二": 6, "三": 9, "四": 12}
 
@@ -166,9 +170,19 @@ def year_markers(folded_masked: str) -> list[tuple[int, int]]:
 
 _RECUR_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("semiannual", re.compile(r"每半年|每个半年|半年一次|一年两次|每年两次")),
-    ("quarterly", re.compile(r"一季一[^、,，;；。]{1,4}(?:、一季一[^、,，;；。]{1,4})*|每(?:个)?季度?|按季度?|季度(?:跟踪|调度|通报|报送|考核|督查|督导)")),
-    ("monthly", re.compile(r"一月一[^、,，;；。]{1,4}(?:、一月一[^、,，;；。]{1,4})*|每(?:个)?月|按月|月度(?:跟踪|调度|通报|报送|考核|督查)")),
-    ("annual", re.compile(r"每年(?!两次)(?:度)?|一年一[^、,，;；。]{1,4}|逐年(?=递增|增长|提高)")),
+    (
+        "quarterly",
+        re.compile(
+            r"一季一[\u4e00-\u9fff]{1,2}(?:、一季一[\u4e00-\u9fff]{1,2})*|每(?:个)?季度?|按季度?|季度(?:跟踪|调度|通报|报送|考核|督查|督导)"
+        ),
+    ),
+    (
+        "monthly",
+        re.compile(
+            r"一月一[\u4e00-\u9fff]{1,2}(?:、一月一[\u4e00-\u9fff]{1,2})*|每(?:个)?月|按月|月度(?:跟踪|调度|通报|报送|考核|督查)"
+        ),
+    ),
+    ("annual", re.compile(r"每年(?!两次)(?:度)?|一年一[\u4e00-\u9fff]{1,2}|逐年(?=递增|增长|提高)")),
 )
 _ONGOING_RE = re.compile(r"长期坚持|长期推进|长期执行|常态化推进|持续推进|持续开展|长期$|^持续$")
 

@@ -26,8 +26,10 @@ _SUPPORTED_HINT = "支持 .txt、.html、.htm、.docx"
 def _size_label(max_bytes: int) -> str:
     mb = max_bytes / (1024 * 1024)
     if mb >= 1:
-        return f"{mb:g} MB"
-    return f"{max_bytes / 1024:g} KB"
+        return f"{mb:.4g} MB"
+    if max_bytes >= 1024:
+        return f"{max_bytes / 1024:.4g} KB"
+    return f"{max_bytes} 字节"
 
 
 def read_document(data: bytes, filename: str, *, max_bytes: int) -> tuple[str, str | None, str]:
@@ -77,6 +79,23 @@ def _ok(text: str) -> bool:
     return _bad_ratio(text) <= 0.02
 
 
+def _plausible(text: str) -> bool:
+    """Mostly CJK, ASCII printable, CJK punctuation or whitespace (guards BOM-less UTF-16)."""
+    if not text:
+        return False
+    good = sum(
+        1
+        for ch in text
+        if ch.isspace()
+        or " " <= ch <= "~"
+        or "\u4e00" <= ch <= "\u9fff"
+        or "\u3000" <= ch <= "\u303f"
+        or "\uff00" <= ch <= "\uffef"
+        or "\u2010" <= ch <= "\u2027"
+    )
+    return good / len(text) >= 0.9
+
+
 def decode_bytes(data: bytes, *, html: bool = False) -> tuple[str, str]:
     """Decode text bytes: BOMs, UTF-8, GB18030, then charset-normalizer; reject binary data."""
     for bom, enc in (
@@ -98,7 +117,7 @@ def decode_bytes(data: bytes, *, html: bool = False) -> tuple[str, str]:
                 text = data.decode(enc)
             except UnicodeDecodeError:
                 continue
-            if _ok(text) and "\x00" not in text:
+            if _ok(text) and "\x00" not in text and _plausible(text):
                 return text, enc
         raise PolicyParseError("binary", "文件不是文本文件（含二进制内容）。")
     candidates: list[str] = ["utf-8"]

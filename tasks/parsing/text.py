@@ -20,28 +20,45 @@ from pathlib import Path
 __all__ = ["clean_lines", "fold", "strip_html_tags", "to_simplified"]
 
 
-class _FoldMap(dict[int, int]):
-    """Lazy ``str.translate`` table: code point → single-code-point NFKC form (else itself)."""
+def _fold_table() -> dict[int, int]:
+    """Code points whose NFKC form is one different code point (full-width forms, ideographic
+    space, small/vertical brackets, compatibility ideographs, Kangxi radicals …)."""
+    table: dict[int, int] = {}
+    ranges = (
+        (0x00A0, 0x00FF), (0x2000, 0x206F), (0x2E80, 0x2FDF), (0x3000, 0x303F), (0x3200, 0x33FF),
+        (0xF900, 0xFAFF), (0xFE10, 0xFE6F), (0xFF00, 0xFFEF),
+    )  # fmt: skip
+    for lo, hi in ranges:
+        for cp in range(lo, hi + 1):
+            norm = unicodedata.normalize("NFKC", chr(cp))
+            if len(norm) == 1 and ord(norm) != cp:
+                table[cp] = ord(norm)
+    return table
 
-    def __missing__(self, key: int) -> int:
-        ch = chr(key)
-        if 0x2460 <= key <= 0x24FF or 0x2776 <= key <= 0x2793:  # circled/parenthesised digits
-            value = key
-        else:
-            norm = unicodedata.normalize("NFKC", ch)
-            value = ord(norm) if len(norm) == 1 else key
-        self[key] = value
-        return value
+
+_FOLD = _fold_table()
+_FOLD_MAP = {chr(k): chr(v) for k, v in _FOLD.items()}
+# A character-class search runs in C and touches only the few characters that change, which is
+# several times faster than str.translate over mostly-CJK text.
+_FOLD_RE = re.compile("[" + "".join(re.escape(c) for c in _FOLD_MAP) + "]")
 
 
-_FOLD = _FoldMap()
+def _fold_sub(m: re.Match[str]) -> str:
+    return _FOLD_MAP[m.group()]
+
+
+@lru_cache(maxsize=4096)
+def _fold_cached(text: str) -> str:
+    return _FOLD_RE.sub(_fold_sub, text)
 
 
 def fold(text: str) -> str:
     """Fold full-/half-width forms for matching; same length as ``text``."""
     if text.isascii():
         return text
-    return text.translate(_FOLD)
+    if len(text) > 20000:
+        return _FOLD_RE.sub(_fold_sub, text)
+    return _fold_cached(text)
 
 
 # --- Traditional → simplified -------------------------------------------------------------

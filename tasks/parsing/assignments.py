@@ -1,0 +1,330 @@
+"""Who leads and who is responsible: assignment clauses in every printed form.
+
+Recognised forms (full- or half-width punctuation, traditional characters already folded):
+- labelled: ``（牵头部门：A、B，责任部门：C）``, ``牵头单位：A`` on its own line, ``﹝责任主体：A﹞``,
+  also 责任单位/配合单位/协办单位/主办单位/责任分工, in （）()〔〕﹝﹞【】[];
+- verb form: ``（A牵头，B、C配合）``, ``（A负责，B参与）``, ``…按职责分工负责``;
+- carried forward: ``以下均需X、Y落实，不再列出`` (applies to every later measure);
+- in a sentence: ``X牵头制定…`` (lead) and ``X也要积极配合`` (responsible), only for government
+  actors at the start of a clause (``支持龙头企业和行业协会牵头`` is ignored);
+- document-wide defaults: ``市科技局负责统筹推进…`` → default lead suggestion.
+
+Guarantees: names are printed substrings with a trailing 等 and role verbs removed; lists split on
+、，,；; but never inside parentheses, and administrative groups such as ``各县(市)、区人民政府`` or
+``各市、县(市、区)`` stay one entry. Nothing here raises.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import fold
+
+__all__ = [
+    "Clause",
+    "default_leads",
+    "find_clauses",
+    "in_sentence_roles",
+    "parse_clause_body",
+    "split_names",
+]
+
+_OPEN = "([〔【〖"
+_CLOSE = ")]〕】〗"
+_ROLE_LABEL_RE = re.compile(
+    r"(?P<label>牵头(?:部门|单位|处室|科室)?|主办(?:单位|部门)?|主责(?:单位|部门)?|责任(?:部门|单位|主体|处室|科室)|责任分工"
+    r"|配合(?:部门|单位)|协办(?:单位|部门)?|参与(?:部门|单位)|协同(?:部门|单位)|协助(?:部门|单位)|实施主体|承办(?:单位|部门)"
+    r"|牵头领导|责任领导|分管领导)\s*:"
+)
+_LEAD_LABELS = ("牵头", "主办", "主责")
+_IGNORED_LABELS = ("牵头领导", "责任领导", "分管领导")
+_VERB_RE = re.compile(
+    r"(?P<verb>按职责分工负责|按照职责分工负责|按职责负责|根据职责负责|分工负责|共同负责|负责落实|具体负责|牵头负责|组织落实|"
+    r"按职责落实|牵头|负责|配合|参与|协助|协办|落实)$"
+)
+_CARRY_RE = re.compile(
+    r"以下(?:各项)?(?:任务|工作|事项|措施)?(?:均|都|皆)?(?:需|须|由|要|请|应)?(?P<names>[^。;]+?)(?:负责)?(?:组织)?落实"
+    r"(?:[^。;]*?不再(?:一一)?(?:列出|列明|赘述))?"
+)
+_ORG_SUFFIX_RE = re.compile(
+    r"(?:人民政府|政府|办公室|办公厅|领导小组|委员会|管委会|工作组|指挥部|部门|单位|局|委|办|厅|署|院|部|中心|集团|公司|支队|大队|"
+    r"分行|分局|银行|总工会|工会|工商联|团委|妇联|科协|残联|红十字会|联合会|学院|大学|协会|商会|站|所|队|会|行|处|科|室)$"
+)
+_ADMIN_GROUP_RE = re.compile(r"^各(?:[省市县区镇乡州旗盟](?:\([^()]*\))?、?)+$|^各(?:地|级|有关方面|板块|地区)$")
+_ADMIN_FRAG_RE = re.compile(r"^各?[省市县区镇乡州旗盟](?:\([^()]*\))?$")
+_ADMIN_NEXT_RE = re.compile(r"^[省市县区镇乡州旗盟](?:\(|人民政府|政府|级|$)")
+_SUBJECT_START = "各省市区县州盟乡镇国中自"
+_NON_GOV_RE = re.compile(
+    r"企业|协会|商会|高校|院所|学校|机构|联盟|社会|群众|个人|资本|龙头|平台|园区企业|城市|的|和企业"
+)
+_VERBISH_RE = re.compile(
+    r"发挥|支持|鼓励|引导|推动|推进|制定|建立|加强|加快|组织|开展|实施|完善|强化|优化|落实|研究|提升|打造|积极|主动|要求|将会|应当"
+)
+_SENT_ROLE_RE = re.compile(
+    r"(?:^|(?<=[。;!?,:\n]))\s*(?P<subj>[" + _SUBJECT_START + r"][^。;!?,:\n]{0,40}?)"
+    r"(?:也|还|要|应|应当|需|须|将|共同|积极|主动|分别|\s)*"
+    r"(?P<verb>牵头(?!城市|县|区|市|单位|部门|作用|协调作用|领导)|配合|参与|协助)"
+)
+_DEFAULT_LEAD_RE = re.compile(
+    r"(?:^|(?<=[。;!?\n]))\s*(?:由)?(?P<subj>["
+    + _SUBJECT_START
+    + r"][^。;!?,:\n]{1,40}?)(?:要|将)?(?:牵头)?负责(?:统筹|牵头|总体|组织|全面|综合|协调)"
+)
+
+
+# A clause ends where a non-assignment field starts (完成时限：…, 完成时间：…).
+_STOP_RE = re.compile(r"(?:完成|办结|落实)?(?:时限|期限|时间节点|时间)\s*:")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One assignment clause found in a text, with its span (printed offsets)."""
+
+    start: int
+    end: int
+    lead: tuple[str, ...]
+    responsible: tuple[str, ...]
+    carry_forward: tuple[str, ...]
+    body: str  # printed clause body without brackets
+    bracketed: bool
+
+
+def _depth_split(folded: str, seps: str) -> list[tuple[int, int]]:
+    """Spans of ``folded`` split on ``seps`` outside any brackets."""
+    spans: list[tuple[int, int]] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(folded):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif ch in seps and depth == 0:
+            spans.append((start, i))
+            start = i + 1
+    spans.append((start, len(folded)))
+    return spans
+
+
+def _clean_name(name: str) -> str:
+    name = name.strip(" \t\u3000")
+    changed = True
+    while changed:
+        changed = False
+        f = fold(name)
+        m = _VERB_RE.search(f)
+        if m and m.start() >= 2:
+            name = name[: m.start()].rstrip(" \t\u3000")
+            changed = True
+            continue
+        for suffix in ("等单位", "等部门", "等"):
+            if f.endswith(suffix) and len(f) > len(suffix) + 1:
+                name = name[: -len(suffix)].rstrip()
+                changed = True
+                break
+    return name.strip(" \t\u3000")
+
+
+def split_names(text: str) -> list[tuple[str, str | None]]:
+    """Split a printed list of bodies; returns ``(name, verb)`` with the role verb it ended with."""
+    folded = fold(text)
+    raw: list[str] = [text[s:e] for s, e in _depth_split(folded, "、,;")]
+    # Re-join administrative groups split on 、 (各县(市)、区人民政府, 各市、县(市、区)).
+    merged: list[str] = []
+    for piece in raw:
+        p = piece.strip(" \t\u3000")
+        if merged:
+            last_tail = fold(merged[-1]).split("、")[-1].strip()
+            if _ADMIN_FRAG_RE.match(last_tail) and _ADMIN_NEXT_RE.match(fold(p)):
+                merged[-1] = merged[-1] + "、" + p
+                continue
+        merged.append(p)
+    out: list[tuple[str, str | None]] = []
+    for piece in merged:
+        f = fold(piece).strip()
+        m = _VERB_RE.search(f)
+        verb = m.group("verb") if m and m.start() >= 2 else None
+        if f.endswith("(牵头)"):
+            verb = "牵头"
+            piece = piece.rstrip()[:-4]
+        name = _clean_name(piece)
+        if name and 1 < len(name) <= 40 and "。" not in name:
+            out.append((name, verb))
+    return out
+
+
+def _looks_like_org(name: str) -> bool:
+    f = fold(name)
+    if _NON_GOV_RE.search(f) and not _ORG_SUFFIX_RE.search(f):
+        return False
+    return bool(_ORG_SUFFIX_RE.search(f) or _ADMIN_GROUP_RE.match(f) or f.startswith(("各", "市", "省", "区", "县")))
+
+
+def _add(target: list[str], names: list[str]) -> None:
+    for n in names:
+        if n and n not in target:
+            target.append(n)
+
+
+def parse_clause_body(body: str) -> Clause | None:
+    """Parse the inside of an assignment clause; None when ``body`` is not one."""
+    original = body
+    folded = fold(body)
+    stop = _STOP_RE.search(folded)
+    if stop:
+        body, folded = body[: stop.start()], folded[: stop.start()]
+    carry: list[str] = []
+    m = _CARRY_RE.search(folded)
+    if m:
+        _add(carry, [n for n, _ in split_names(body[m.start("names") : m.end("names")])])
+        folded = folded[: m.start()] + " " * (m.end() - m.start()) + folded[m.end() :]
+        body = body[: m.start()] + " " * (m.end() - m.start()) + body[m.end() :]
+    lead: list[str] = []
+    resp: list[str] = []
+    labels = list(_ROLE_LABEL_RE.finditer(folded))
+    if labels:
+        if folded[: labels[0].start()].strip(" ,;。、"):
+            return None
+        for i, lm in enumerate(labels):
+            end = labels[i + 1].start() if i + 1 < len(labels) else len(folded)
+            label = lm.group("label")
+            if label in _IGNORED_LABELS:
+                continue
+            is_lead = label.startswith(_LEAD_LABELS)
+            for sent_s, sent_e in _depth_split(folded[lm.end() : end], "。"):
+                chunk = body[lm.end() + sent_s : lm.end() + sent_e]
+                if not fold(chunk).strip(" ,;、"):
+                    continue
+                for name, verb in split_names(chunk):
+                    if verb in ("牵头", "牵头负责"):
+                        _add(lead, [name])
+                    elif is_lead and verb is None:
+                        _add(lead, [name])
+                    else:
+                        _add(resp, [name])
+    else:
+        segments = [(s, e) for s, e in _depth_split(folded, ",;。") if folded[s:e].strip()]
+        if not segments:
+            return None if not carry else Clause(0, len(original), (), (), tuple(carry), original.strip(), False)
+        has_lead_verb = "牵头" in folded
+        for s, e in segments:
+            seg = body[s:e]
+            fseg = fold(seg).strip()
+            vm = _VERB_RE.search(fseg)
+            if not vm or vm.start() < 2:
+                return None
+            names = split_names(seg)
+            if not names or not all(_looks_like_org(n) for n, _ in names):
+                return None
+            verb = vm.group("verb")
+            plain = [n for n, _ in names]
+            if verb in ("牵头", "牵头负责") or (verb == "负责" and not has_lead_verb and not lead):
+                _add(lead, plain)
+            else:
+                _add(resp, plain)
+    if not (lead or resp or carry):
+        return None
+    return Clause(0, len(original), tuple(lead), tuple(resp), tuple(carry), original.strip(), False)
+
+
+def _bracket_groups(folded: str) -> list[tuple[int, int]]:
+    """Top-level bracket spans ``(open, close_inclusive)`` in ``folded``."""
+    groups: list[tuple[int, int]] = []
+    depth = 0
+    start = -1
+    for i, ch in enumerate(folded):
+        if ch in _OPEN:
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+            if depth == 0:
+                groups.append((start, i))
+    return groups
+
+
+def find_clauses(text: str) -> list[Clause]:
+    """Every assignment clause in ``text`` (bracketed, or labelled up to the end of its line)."""
+    folded = fold(text)
+    clauses: list[Clause] = []
+    groups = _bracket_groups(folded)
+    for s, e in groups:
+        inner = folded[s + 1 : e]
+        if not (_ROLE_LABEL_RE.search(inner) or _VERB_RE.search(inner.rstrip(" 。")) or "以下" in inner):
+            continue
+        c = parse_clause_body(text[s + 1 : e])
+        if c is not None:
+            clauses.append(Clause(s, e + 1, c.lead, c.responsible, c.carry_forward, c.body, True))
+    for lm in _ROLE_LABEL_RE.finditer(folded):
+        pos = lm.start()
+        if any(s <= pos <= e for s, e in groups):
+            continue
+        if any(c.start <= pos < c.end for c in clauses):
+            continue
+        # A label must start a line or follow a sentence end to begin a clause.
+        before = folded[:pos].rstrip(" \t")
+        if before and before[-1] not in "\n。;!?":
+            continue
+        line_end = folded.find("\n", pos)
+        line_end = len(folded) if line_end < 0 else line_end
+        stop = _STOP_RE.search(folded, pos, line_end)
+        clause_end = stop.start() if stop else line_end
+        c = parse_clause_body(text[pos:clause_end])
+        if c is not None:
+            clauses.append(Clause(pos, clause_end, c.lead, c.responsible, c.carry_forward, c.body, False))
+    clauses.sort(key=lambda c: c.start)
+    return clauses
+
+
+def clause_only(text: str) -> list[Clause] | None:
+    """The clauses of a paragraph that holds nothing else; None if it also holds prose."""
+    clauses = find_clauses(text)
+    if not clauses:
+        return None
+    folded = fold(text)
+    rest = list(folded)
+    for c in clauses:
+        for i in range(c.start, c.end):
+            rest[i] = " "
+    if "".join(rest).strip(" \t。.,;、"):
+        return None
+    return clauses
+
+
+def _valid_subject(subj: str) -> bool:
+    f = fold(subj).strip()
+    if len(f) < 2 or _NON_GOV_RE.search(f) or _VERBISH_RE.search(f):
+        return False
+    return bool(_ORG_SUFFIX_RE.search(f) or _ADMIN_GROUP_RE.match(f))
+
+
+def in_sentence_roles(text: str) -> tuple[list[str], list[str]]:
+    """Lead/responsible bodies named in running text (``X牵头制定…``, ``X也要积极配合``)."""
+    folded = fold(text)
+    lead: list[str] = []
+    resp: list[str] = []
+    for m in _SENT_ROLE_RE.finditer(folded):
+        subj_printed = text[m.start("subj") : m.end("subj")]
+        if not _valid_subject(subj_printed):
+            continue
+        names = [n for n, _ in split_names(subj_printed)]
+        if not names or not all(_valid_subject(n) or _ADMIN_GROUP_RE.match(fold(n)) for n in names):
+            names = [subj_printed.strip()]
+        if m.group("verb") == "牵头":
+            _add(lead, names)
+        else:
+            _add(resp, names)
+    return lead, resp
+
+
+def default_leads(text: str) -> list[str]:
+    """Document-wide leads: ``市科技局负责统筹推进…`` → ``["市科技局"]``."""
+    folded = fold(text)
+    out: list[str] = []
+    for m in _DEFAULT_LEAD_RE.finditer(folded):
+        subj = text[m.start("subj") : m.end("subj")].strip()
+        if _valid_subject(subj):
+            _add(out, [n for n, _ in split_names(subj)])
+    return out

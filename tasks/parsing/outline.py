@@ -1,0 +1,230 @@
+"""The document outline: numbered headings, their paragraphs, and which nodes are measures.
+
+Levels, from the top: ``第一章/第一部分``, ``一、``, ``（一）``/``(一)``, ``1.``/``1、``/``1．``,
+``（1）``/``(1)``/``1)``, ``①``. A heading closes every open node of its own or a lower level,
+so skipped levels are fine.
+
+Guarantees:
+- :func:`build_outline` never raises and keeps every body line: in a heading or as a paragraph
+  of the innermost open node (table lines, containing ``|``, are kept apart);
+- :func:`measure_nodes` yields the leaves under the task parts: general sections such as
+  总体要求/指导思想/基本原则/主要目标/空间布局 are skipped with their subtree, headings with
+  children are sections, and a leaf whose paragraphs open with short run-in headings
+  (``建设高水平新型企业创新载体。…``) is split into one measure per run-in paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .text import fold
+
+__all__ = ["Node", "build_outline", "heading_of", "is_general_title", "measure_nodes", "title_of"]
+
+_CN = "一二三四五六七八九十百零〇"
+_HEADINGS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (0, re.compile(r"^第\s*([" + _CN + r"\d]{1,4})\s*(?:章|部分|篇)\s*(.*)$")),
+    (1, re.compile(r"^([一二三四五六七八九十百]{1,4})\s*[、.]\s*(.*)$")),
+    (2, re.compile(r"^\(\s*([一二三四五六七八九十百]{1,4})\s*\)\s*[、.]?\s*(.*)$")),
+    (3, re.compile(r"^(\d{1,3})\s*(?:[、.](?!\d))\s*(.*)$")),
+    (4, re.compile(r"^(?:\(\s*(\d{1,3})\s*\)|(\d{1,3})\)(?!\d))\s*[、.]?\s*(.*)$")),
+    (5, re.compile(r"^([\u2460-\u2473\u2776-\u277f])\s*[、.]?\s*(.*)$")),
+)
+
+_GENERAL_WORDS = frozenset(
+    """总体要求 指导思想 基本原则 工作原则 主要原则 主要目标 发展目标 工作目标 总体目标 具体目标 目标要求 重要意义
+    战略定位 发展定位 功能定位 总体定位 总体思路 工作思路 发展思路 基本思路 空间布局 总体布局 发展基础 发展现状
+    现状 基本情况 发展形势 面临形势 形势分析 适用范围 编制依据 总则 附则 背景 编制背景 目的 目的依据 定义 名词解释
+    远景展望 发展愿景 愿景 主要指标 指标体系 发展环境 总体框架 基本要求 主要任务目标 目标 原则 思路 定位 意义""".split()
+)
+_RUNIN_RE = re.compile(r"^(?P<phrase>[^,;:。!?()\[\]《》|]{2,30}?)。(?P<rest>.+)$")
+
+
+@dataclass
+class Node:
+    """One heading and what belongs to it (mutable while the outline is built)."""
+
+    kind: int
+    label: str
+    head: str  # the heading line after its label, as printed
+    line: int
+    parent: Node | None = None
+    children: list[Node] = field(default_factory=list)
+    paras: list[tuple[int, str]] = field(default_factory=list)
+    tables: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return title_of(self.head)
+
+    def path(self) -> tuple[str, ...]:
+        labels: list[str] = []
+        node: Node | None = self
+        while node is not None and node.kind >= 0:
+            labels.append(node.label)
+            node = node.parent
+        return tuple(reversed(labels))
+
+    def ancestors(self) -> list[Node]:
+        out: list[Node] = []
+        node = self.parent
+        while node is not None and node.kind >= 0:
+            out.append(node)
+            node = node.parent
+        return list(reversed(out))
+
+    def text(self) -> str:
+        parts = [self.head] if self.head else []
+        parts.extend(p for _, p in self.paras)
+        return "\n".join(parts)
+
+
+def title_of(text: str) -> str:
+    """The text up to the first 。 (without it), trimmed."""
+    first = text.split("\n", 1)[0]
+    idx = first.find("。")
+    title = first[:idx] if idx >= 0 else first
+    return title.strip(" \t\u3000:：")
+
+
+def _canonical(kind: int, raw: str) -> str:
+    if kind == 0:
+        return f"第{raw}章" if raw else raw
+    if kind == 2:
+        return f"（{raw}）"
+    if kind == 4:
+        return f"（{raw}）"
+    return raw
+
+
+def heading_of(line: str) -> tuple[int, str, str] | None:
+    """``(kind, label, printed remainder)`` when ``line`` opens with an outline label."""
+    f = fold(line)
+    for kind, rx in _HEADINGS:
+        m = rx.match(f)
+        if not m:
+            continue
+        last = len(m.groups())
+        raw = next((g for g in m.groups()[:-1] if g), "")
+        rest = line[m.start(last) :].strip(" \t\u3000")
+        if not fold(rest).strip(" .、,"):
+            return None
+        if kind == 0:
+            return kind, f[: m.start(last)].strip(), rest
+        return kind, _canonical(kind, raw), rest
+    return None
+
+
+def build_outline(lines: list[str], start: int, end: int) -> Node:
+    """A tree of headings over ``lines[start:end]``; the root (kind -1) holds the preamble."""
+    root = Node(kind=-1, label="", head="", line=start)
+    stack: list[Node] = [root]
+    for i in range(start, end):
+        line = lines[i]
+        h = heading_of(line)
+        if h is not None:
+            kind, label, rest = h
+            while len(stack) > 1 and stack[-1].kind >= kind:
+                stack.pop()
+            node = Node(kind=kind, label=label, head=rest, line=i, parent=stack[-1])
+            stack[-1].children.append(node)
+            stack.append(node)
+            continue
+        if "|" in line:
+            stack[-1].tables.append((i, line))
+        else:
+            stack[-1].paras.append((i, line))
+    return root
+
+
+def is_general_title(title: str) -> bool:
+    """True for 总体要求/指导思想/主要目标-style section titles (alone or joined by 和/与/及/、)."""
+    f = re.sub(r"\s", "", fold(title)).strip("。.:")
+    if not f:
+        return False
+    parts = [p for p in re.split(r"[和与及、]", f) if p]
+    return all(p in _GENERAL_WORDS for p in parts)
+
+
+@dataclass(frozen=True)
+class MeasureNode:
+    """A measure candidate: its outline node, path, title, text and first line index."""
+
+    node: Node
+    path: tuple[str, ...]
+    title: str
+    head: str
+    paras: tuple[tuple[int, str], ...]
+    line: int
+    runin: bool
+
+
+_NOT_HEADING_START = ("各", "对", "在", "通过", "按照", "根据", "为", "由", "我", "本", "该", "其", "如", "凡", "以上")
+_MODAL_RE = re.compile(r"(?<![重主需纲摘简首必])要(?![素点])|应当|应该|必须|务必|将会|已经|可以|了$")
+
+
+def _runin_paragraphs(node: Node) -> list[int]:
+    """Indexes of paragraphs that open with a run-in heading (a short verb phrase + 。).
+
+    Run-ins are accepted only when at least two paragraphs have one and they make up at least
+    half of the node's paragraphs, so ordinary prose that happens to start with a short
+    sentence (``各地要高度重视。``) is not split.
+    """
+    idx: list[int] = []
+    for k, (_, p) in enumerate(node.paras):
+        m = _RUNIN_RE.match(fold(p))
+        if not m:
+            continue
+        phrase = m.group("phrase").strip()
+        if re.search(r"\d", phrase[:2]) or len(phrase) > 24 or phrase.startswith(_NOT_HEADING_START):
+            continue
+        if _MODAL_RE.search(phrase) or phrase.endswith("的"):
+            continue
+        idx.append(k)
+    if len(idx) < 2 or len(idx) * 2 < len(node.paras):
+        return []
+    return idx
+
+
+def measure_nodes(root: Node) -> Iterator[MeasureNode]:
+    """Measure candidates in document order (see the module docstring)."""
+
+    def walk(node: Node) -> Iterator[MeasureNode]:
+        for child in node.children:
+            if is_general_title(child.title):
+                continue
+            if child.children:
+                yield from walk(child)
+                continue
+            runins = _runin_paragraphs(child)
+            if runins:
+                for n, k in enumerate(runins):
+                    stop = runins[n + 1] if n + 1 < len(runins) else len(child.paras)
+                    line, para = child.paras[k]
+                    m = _RUNIN_RE.match(fold(para))
+                    assert m is not None
+                    phrase = para[: m.end("phrase")].strip()
+                    rest_paras = tuple(child.paras[k + 1 : stop])
+                    yield MeasureNode(
+                        node=child,
+                        path=child.path() + (phrase,),
+                        title=phrase,
+                        head=para,
+                        paras=rest_paras,
+                        line=line,
+                        runin=True,
+                    )
+                continue
+            yield MeasureNode(
+                node=child,
+                path=child.path(),
+                title=child.title,
+                head=child.head,
+                paras=tuple(child.paras),
+                line=child.line,
+                runin=False,
+            )
+
+    yield from walk(root)

@@ -1,0 +1,345 @@
+"""Assemble a :class:`ParsedDocument` from text: metadata, outline, assignments, dates, targets.
+
+Guarantee: :func:`parse_text` never raises for any ``str`` input; a document without a
+recognisable measure yields a warning in ``warnings``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from . import assignments as asg
+from .deadlines import find_deadline, find_recurrence
+from .metadata import extract_metadata, find_body_end
+from .outline import MeasureNode, Node, build_outline, heading_of, measure_nodes
+from .tables import find_indicator_rows, find_task_rows
+from .targets import find_targets
+from .text import clean_lines, fold
+from .types import ParsedDocument, ParsedIndicator, ParsedMeasure, ParsedSection
+
+__all__ = ["parse_text"]
+
+_TIME_LIMIT_RE = re.compile(r"(?:完成|办结|落实)?(?:时限|期限|时间|时间节点)\s*:\s*(?P<value>[^\n;。]+)")
+_DOC_CLOSING_RE = re.compile(r"^(?:本(?:方案|意见|通知|计划|办法|细则|措施|规定|规划|实施方案|行动方案)|以上|上述)")
+_NOTE_SENTENCE_RE = re.compile(
+    r"^(?:(?:充分|全面)?发挥[^。]*?(?:领导小组|联席会议|工作专班)[^。]*"
+    r"|[^。,]{0,20}(?:领导小组|联席会议)(?:要|将|办公室要)[^。]*"
+    r"|(?:市|省|区|县)?(?:有关|各相关|相关|各有关)部门(?:要|根据|按照)[^。]*"
+    r"|各(?:县|市|区|设区市|地|板块)[^。,]{0,12}(?:要|对)[^。,]*(?:,[^。]*)?)"
+)
+
+
+@dataclass
+class _Work:
+    """Mutable per-measure state while assignments are resolved."""
+
+    mn: MeasureNode
+    text_paras: list[str]
+    inline: list[asg.Clause] = field(default_factory=list)
+    trailing: list[tuple[int, str, list[asg.Clause]]] = field(default_factory=list)
+    lead: list[str] = field(default_factory=list)
+    responsible: list[str] = field(default_factory=list)
+    inherited: bool = False
+    inherited_responsible: list[str] = field(default_factory=list)
+    has_clause: bool = False
+
+
+def _body_start(lines: list[str]) -> int:
+    best: dict[int, int] = {}
+    for i, line in enumerate(lines):
+        h = heading_of(line)
+        if h is not None and h[0] not in best:
+            best[h[0]] = i
+    if not best:
+        return len(lines)
+    return best[min(best)]
+
+
+def _add(target: list[str], names: tuple[str, ...] | list[str]) -> None:
+    for n in names:
+        if n and n not in target:
+            target.append(n)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip(" \t\u3000") for s in re.split(r"(?<=。)", text.replace("\n", "")) if s.strip(" 。")]
+
+
+def _notes_from_clause(body: str) -> list[str]:
+    return [s.rstrip("。").strip() for s in _sentences(body) if s.rstrip("。").strip()]
+
+
+def _tail_notes(text: str) -> list[str]:
+    """Sentences of a closing paragraph, split before each new actor (,市各相关部门…)."""
+    notes: list[str] = []
+    for sent in _sentences(text):
+        sent = sent.rstrip("。")
+        parts = re.split(r"[,，](?=(?:市|省|区|县|各)[^,，。]{0,12}(?:部门|单位|板块|政府|局|委|办))", sent)
+        notes.extend(p.strip() for p in parts if p.strip())
+    return notes
+
+
+def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = None) -> ParsedDocument:
+    """Parse decoded text; see the module docstring."""
+    if not isinstance(text, str):
+        text = str(text)
+    lines = clean_lines(text)
+    warnings: list[str] = []
+    if not lines:
+        return ParsedDocument(warnings=("文档没有可识别的文字内容。",), encoding=encoding, source_format=source_format)
+    body_start = _body_start(lines)
+    meta = extract_metadata(lines, body_start)
+    body_end = find_body_end(lines, body_start) if body_start < len(lines) else len(lines)
+    root = build_outline(lines, body_start, body_end)
+    doc_year = meta.issued.year if meta.issued else (meta.published.year if meta.published else None)
+
+    candidates = list(measure_nodes(root))
+    notes: list[str] = []
+    default_leads: list[str] = []
+
+    # A closing paragraph after the last measure (市科技局负责统筹推进…) belongs to the document.
+    works: list[_Work] = []
+    for k, mn in enumerate(candidates):
+        paras = list(mn.paras)
+        if k == len(candidates) - 1 and paras and "。" in mn.head.rstrip("。"):
+            for idx, (_, p) in enumerate(paras):
+                if asg.default_leads(p) or _DOC_CLOSING_RE.match(fold(p)):
+                    for _, tail in paras[idx:]:
+                        _add(default_leads, asg.default_leads(tail))
+                        if asg.default_leads(tail):
+                            _add(notes, _tail_notes(tail))
+                    paras = paras[:idx]
+                    break
+        w = _Work(mn=mn, text_paras=[mn.head])
+        w.inline.extend(asg.find_clauses(mn.head))
+        for line, p in paras:
+            only = asg.clause_only(p)
+            if only is not None:
+                w.trailing.append((line, p, only))
+            else:
+                w.inline.extend(asg.find_clauses(p))
+                w.text_paras.append(p)
+        works.append(w)
+
+    # Resolve own clauses and section clauses (a clause after several clause-less siblings).
+    carry: list[tuple[int, tuple[str, ...]]] = []
+    groups: dict[int, list[_Work]] = {}
+    for w in works:
+        key = id(w.mn.node) if w.mn.runin else id(w.mn.node.parent)
+        groups.setdefault(key, []).append(w)
+    for siblings in groups.values():
+        run: list[_Work] = []
+        for w in siblings:
+            for c in w.inline:
+                _add(w.lead, c.lead)
+                _add(w.responsible, c.responsible)
+                if c.carry_forward:
+                    carry.append((w.mn.line, c.carry_forward))
+            if w.inline:
+                w.has_clause = True
+            if w.trailing and not w.inline and run:
+                covered = run + [w]
+                for line, _para, clauses in w.trailing:
+                    for c in clauses:
+                        for m in covered:
+                            _add(m.lead, c.lead)
+                            _add(m.responsible, c.responsible)
+                            m.inherited = True
+                            m.has_clause = True
+                        if c.carry_forward:
+                            carry.append((line, c.carry_forward))
+                        _add(notes, _notes_from_clause(c.body))
+                run = []
+                continue
+            if w.trailing:
+                for line, para, clauses in w.trailing:
+                    w.text_paras.append(para)
+                    for c in clauses:
+                        _add(w.lead, c.lead)
+                        _add(w.responsible, c.responsible)
+                        if c.carry_forward:
+                            carry.append((line, c.carry_forward))
+                            _add(notes, _notes_from_clause(c.body))
+                w.has_clause = True
+            if w.has_clause:
+                run = []
+            else:
+                run.append(w)
+
+    # Clauses printed in a section heading or intro cover its clause-less descendants.
+    section_clause_cache: dict[int, list[asg.Clause]] = {}
+
+    def node_clauses(node: Node) -> list[asg.Clause]:
+        if id(node) not in section_clause_cache:
+            section_clause_cache[id(node)] = asg.find_clauses(node.text())
+        return section_clause_cache[id(node)]
+
+    for w in works:
+        if w.has_clause:
+            continue
+        ancestors = w.mn.node.ancestors() + ([w.mn.node] if w.mn.runin else [])
+        for anc in reversed(ancestors):
+            cl = node_clauses(anc)
+            if cl:
+                for c in cl:
+                    _add(w.lead, c.lead)
+                    _add(w.responsible, c.responsible)
+                    if c.carry_forward:
+                        carry.append((anc.line, c.carry_forward))
+                w.inherited = True
+                w.has_clause = True
+                break
+
+    # Carried-forward bodies (以下均需…落实，不再列出) apply to every later measure.
+    for w in works:
+        for line, names in carry:
+            if w.mn.line > line:
+                _add(w.inherited_responsible, [n for n in names if n not in w.responsible])
+
+    # In-sentence roles for measures without any clause.
+    for w in works:
+        if w.has_clause:
+            continue
+        lead, resp = asg.in_sentence_roles("\n".join(w.text_paras))
+        _add(w.lead, lead)
+        _add(w.responsible, resp)
+
+    # Document-level notes from the general sentences of measures.
+    for w in works:
+        for sent in _sentences("\n".join(w.text_paras))[1:]:
+            if _NOTE_SENTENCE_RE.match(fold(sent)):
+                _add(notes, [sent.rstrip("。")])
+
+    # Task tables (序号 | 重点任务 | 牵头单位 | …) anywhere in the document.
+    measures: list[tuple[int, ParsedMeasure]] = []
+    for order_line, w in ((w.mn.line, w) for w in works):
+        measures.append((order_line, _measure_from_work(w, doc_year, meta.horizon)))
+    for row in find_task_rows(lines):
+        measures.append((row.line, _measure_from_row(row, doc_year, meta.horizon)))
+    measures.sort(key=lambda x: x[0])
+    final = tuple(ParsedMeasure(**{**m.__dict__, "order": k + 1}) for k, (_, m) in enumerate(measures))
+
+    indicators = tuple(
+        ParsedIndicator(number=n, category=c, name=nm, target_text=t, year=y)
+        for n, c, nm, t, y in find_indicator_rows(lines)
+    )
+    sections = tuple(_sections(root, {id(w.mn.node) for w in works if not w.mn.runin}))
+
+    if not final:
+        warnings.append("未识别到任何措施条目，请检查文档格式（如“一、”“（一）”“1.”编号）。")
+    else:
+        missing = sum(1 for m in final if not (m.lead or m.responsible or m.inherited_responsible))
+        if missing:
+            warnings.append(f"{missing} 条措施未写明责任单位。")
+    if meta.issued is None:
+        warnings.append("未找到成文日期。")
+    if meta.title is None:
+        warnings.append("未找到文件标题。")
+
+    return ParsedDocument(
+        title=meta.title,
+        doc_number=meta.doc_number,
+        issuer=meta.issuer,
+        issued=meta.issued,
+        horizon=meta.horizon,
+        horizon_text=meta.horizon_text,
+        horizon_start_year=meta.horizon_start_year,
+        notes=tuple(notes),
+        default_leads=tuple(default_leads),
+        measures=final,
+        sections=sections,
+        indicators=indicators,
+        warnings=tuple(warnings),
+        encoding=encoding,
+        source_format=source_format,
+    )
+
+
+def _sections(root: Node, measure_node_ids: set[int]) -> list[ParsedSection]:
+    out: list[ParsedSection] = []
+
+    def walk(node: Node) -> None:
+        for child in node.children:
+            if id(child) not in measure_node_ids:
+                out.append(ParsedSection(path=child.path(), label=child.label, title=child.title))
+            walk(child)
+
+    walk(root)
+    return out
+
+
+def _dates(text: str, doc_year: int | None, horizon: dt.date | None, *, standalone: bool = False) -> dict[str, object]:
+    dl = find_deadline(text, doc_year)
+    rec = find_recurrence(text, standalone=standalone)
+    deadline = dl.date if dl else None
+    deadline_text = dl.text if dl else (rec.text if rec else None)
+    recurring = rec.value if rec else None
+    if recurring == "ongoing":
+        deadline = None
+    return {
+        "deadline": deadline,
+        "deadline_text": deadline_text,
+        "recurring": recurring,
+        "effective_deadline": deadline or (None if recurring == "ongoing" else horizon),
+        "deadline_is_default": deadline is None and horizon is not None and recurring != "ongoing",
+    }
+
+
+def _measure_from_work(w: _Work, doc_year: int | None, horizon: dt.date | None) -> ParsedMeasure:
+    mn = w.mn
+    text = "\n".join(p for p in w.text_paras if p)
+    # Dates and targets are read from the prose, with assignment clauses blanked out.
+    prose = text
+    for c in asg.find_clauses(text):
+        prose = prose[: c.start] + " " * (c.end - c.start) + prose[c.end :]
+    if mn.runin:
+        prose = prose[len(mn.title) + 1 :] if prose.startswith(mn.title) else prose
+    anc = mn.node.ancestors() + ([mn.node] if mn.runin else [])
+    limit = _TIME_LIMIT_RE.search(fold(prose))
+    if limit:
+        value = prose[limit.start("value") : limit.end("value")]
+        dates = _dates(value, doc_year, horizon, standalone=True)
+        if dates["deadline"] is None and dates["recurring"] is None:
+            dates = _dates(prose, doc_year, horizon)
+    else:
+        dates = _dates(prose, doc_year, horizon)
+    return ParsedMeasure(
+        path=mn.path,
+        title=mn.title,
+        text=text,
+        order=0,
+        section_path=tuple(a.label for a in anc),
+        section_titles=tuple(a.title for a in anc),
+        lead=tuple(w.lead),
+        responsible=tuple(w.responsible),
+        inherited=w.inherited,
+        inherited_responsible=tuple(w.inherited_responsible),
+        targets=tuple(find_targets(prose)),
+        **dates,  # type: ignore[arg-type]
+    )
+
+
+def _measure_from_row(row: object, doc_year: int | None, horizon: dt.date | None) -> ParsedMeasure:
+    from .tables import TaskRow
+
+    assert isinstance(row, TaskRow)
+    lead = [n for n, _ in asg.split_names(row.lead)]
+    resp = [n for n, _ in asg.split_names(row.responsible)]
+    if row.deadline:
+        dates = _dates(row.deadline, doc_year, horizon, standalone=True)
+    else:
+        dates = _dates(row.task, doc_year, horizon)
+    return ParsedMeasure(
+        path=(row.number,),
+        title=re.split(r"。", row.task, maxsplit=1)[0].strip(),
+        text=row.task,
+        order=0,
+        section_path=(),
+        section_titles=(row.category,) if row.category else (),
+        lead=tuple(lead),
+        responsible=tuple(r for r in resp if r not in lead),
+        targets=tuple(find_targets(row.task)),
+        **dates,  # type: ignore[arg-type]
+    )
