@@ -153,6 +153,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `Status`; give each enum its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "tasks.models.TaskStatus",
+        "ExtensionStatusEnum": "tasks.models.ExtensionRequest.Status",
+        "DocumentStatusEnum": "tasks.models.PolicyDocument.Status",
+        "PendingAssignmentStatusEnum": "tasks.models.PendingAssignment.Status",
+        "PolicyUploadStatusEnum": "tasks.models.PolicyUpload.Status",
+        "MeasureKindEnum": "tasks.models.Measure.Kind",
+        "ReportKindEnum": "tasks.models.ProgressReport.Kind",
+        "DepartmentKindEnum": "departments.models.DepartmentKind",
+    },
 }
 
 # --- Celery (Redis broker) ---

@@ -1,0 +1,125 @@
+"""Departments and groups: everyone signed in reads, administrators write (through services)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from common.services import model_update
+from departments.models import Department, DepartmentGroup, DepartmentKind
+from departments.services import department_alias_add, department_create, department_group_create
+from tasks.api.permissions import IsAdminOrReadOnly, TokenWritePermission
+from tasks.models import CLOSED_STATUSES, Task
+
+from . import serializers as s
+
+PERMISSIONS = [IsAdminOrReadOnly, TokenWritePermission]
+
+
+def department_list() -> QuerySet[Department]:
+    """Departments with aliases and group ids prefetched and their open task count annotated."""
+    open_tasks = (
+        Task.objects.filter(department_id=OuterRef("pk"))
+        .exclude(status__in=CLOSED_STATUSES)
+        .order_by()
+        .values("department_id")
+        .annotate(c=Count("*"))
+        .values("c")
+    )
+    return Department.objects.prefetch_related("aliases", "groups").annotate(
+        open_task_count=Coalesce(Subquery(open_tasks, output_field=IntegerField()), 0)
+    )
+
+
+class DepartmentFilterSet(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=DepartmentKind.choices)
+    active = filters.BooleanFilter()
+    q = filters.CharFilter(method="search", label="搜索（名称、简称、别名）")
+
+    class Meta:
+        model = Department
+        fields = ["kind", "active"]
+
+    def search(self, queryset: QuerySet[Department], name: str, value: str) -> QuerySet[Department]:
+        if not value.strip():
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(short_name__icontains=value) | Q(aliases__name__icontains=value)
+        ).distinct()
+
+
+DEPT_EXAMPLE = OpenApiExample(
+    "部门",
+    value={"id": 2, "name": "市工业和信息化局", "short_name": "", "kind": "city", "kind_display": "市级部门",
+           "parent": None, "active": True, "order": 10, "aliases": ["市工信局"], "groups": [], "open_task_count": 12},
+    response_only=True,
+)
+
+
+@extend_schema_view(list=extend_schema(examples=[DEPT_EXAMPLE]), retrieve=extend_schema(examples=[DEPT_EXAMPLE]))
+class DepartmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Departments with their aliases (the names documents print) and groups."""
+
+    serializer_class = s.DepartmentSerializer
+    permission_classes = PERMISSIONS
+    filterset_class = DepartmentFilterSet
+    ordering_fields = ["order", "name", "id"]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return department_list()
+
+    def _read(self, pk: int) -> dict[str, Any]:
+        return s.DepartmentSerializer(department_list().get(pk=pk)).data
+
+    @extend_schema(request=s.DepartmentCreateSerializer, responses={201: s.DepartmentSerializer},
+                   examples=[OpenApiExample("新建部门", value={"name": "市数据局", "aliases": ["市大数据局"]},
+                                            request_only=True)])
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        ser = s.DepartmentCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        dept = department_create(**ser.validated_data)
+        return Response(self._read(dept.pk), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.DepartmentUpdateSerializer, responses={200: s.DepartmentSerializer})
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        dept = self.get_object()
+        ser = s.DepartmentUpdateSerializer(data=request.data, partial=True)
+        ser.is_valid(raise_exception=True)
+        model_update(instance=dept, fields=["short_name", "kind", "order", "active"], data=ser.validated_data)
+        return Response(self._read(dept.pk))
+
+    @extend_schema(request=s.AliasInputSerializer, responses={201: s.DepartmentSerializer})
+    @action(detail=True, methods=["post"])
+    def aliases(self, request: Request, pk: str | None = None) -> Response:
+        dept = self.get_object()
+        ser = s.AliasInputSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        department_alias_add(department=dept, name=ser.validated_data["name"])
+        return Response(self._read(dept.pk), status=status.HTTP_201_CREATED)
+
+
+class DepartmentGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Named groups of departments (各县(市、区)人民政府) with members and alias names."""
+
+    serializer_class = s.DepartmentGroupSerializer
+    permission_classes = PERMISSIONS
+    ordering_fields = ["name", "id"]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return DepartmentGroup.objects.prefetch_related("members", "aliases")
+
+    @extend_schema(request=s.DepartmentGroupCreateSerializer, responses={201: s.DepartmentGroupSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        ser = s.DepartmentGroupCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        group = department_group_create(**ser.validated_data)
+        return Response(s.DepartmentGroupSerializer(self.get_queryset().get(pk=group.pk)).data,
+                        status=status.HTTP_201_CREATED)

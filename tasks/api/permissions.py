@@ -1,0 +1,46 @@
+"""Small role checks for the API. Object scope is done by selectors (out of scope → 404), not here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from accounts.models import ApiToken
+from tasks.workflow import is_supervisor
+
+
+def request_token(request: Any) -> ApiToken | None:
+    """The ApiToken the request authenticated with (None for session logins)."""
+    auth = getattr(request, "auth", None)
+    return auth if isinstance(auth, ApiToken) else None
+
+
+class TokenWritePermission(BasePermission):
+    """A read-only API token may only read."""
+
+    message = "只读令牌不能执行写操作。"
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        token = request_token(request)
+        return request.method in SAFE_METHODS or token is None or not token.read_only
+
+
+class IsSupervisor(BasePermission):
+    """督查室 supervisors and superusers."""
+
+    message = "仅督查室可以访问。"
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return bool(request.user and request.user.is_authenticated and is_supervisor(request.user))
+
+
+class IsAdminOrReadOnly(BasePermission):
+    """Anyone signed in reads; only administrators (is_staff) write."""
+
+    message = "仅管理员可以修改。"
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        return request.method in SAFE_METHODS or bool(request.user.is_staff or request.user.is_superuser)

@@ -1,0 +1,423 @@
+"""Reads of tasks and progress, scoped to the user (and API token) asking.
+
+Scope: department users (承办人/联络员/负责人) see their department's tasks; supervisors and superusers
+see everything; a token limited to a department narrows further. Out-of-scope objects are 404.
+Every list here is one query (annotations and subqueries, never per-row lookups).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import apps
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from common.dates import local_today
+from common.errors import NotFoundError
+from tasks.lights import DaysBetween, annotate_light, overdue_q
+from tasks.models import (
+    ExtensionRequest,
+    Light,
+    Measure,
+    PolicyDocument,
+    ProgressReport,
+    Task,
+    TaskRole,
+    TaskStatus,
+)
+from tasks.progress import annotate_report_missing, rollup_annotation
+from tasks.workflow import is_supervisor
+
+# --- Scope ---
+
+
+def task_scope_q(*, user: Any, token: Any = None, prefix: str = "") -> Q:
+    """The tasks `user` (through `token`, if any) may see, as a filter; `prefix` for related lookups."""
+    field = f"{prefix}department_id"
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    q = Q()
+    if not is_supervisor(user):
+        if getattr(user, "department_id", None) is None or not getattr(user, "dept_role", ""):
+            return Q(pk__in=[])
+        q &= Q(**{field: user.department_id})
+    token_dept = getattr(token, "department_id", None)
+    if token_dept is not None:
+        q &= Q(**{field: token_dept})
+    return q
+
+
+def token_department_ids(token: Any) -> list[int] | None:
+    """Departments a token may act for (None: no restriction)."""
+    dept = getattr(token, "department_id", None)
+    return None if dept is None else [dept]
+
+
+# --- Tasks ---
+
+
+def _last_report(field: str) -> Subquery:
+    return Subquery(
+        ProgressReport.objects.filter(task_id=OuterRef("pk")).order_by("-created_at", "-id").values(field)[:1]
+    )
+
+
+def task_annotate(qs: QuerySet[Task], today: dt.date | None = None) -> QuerySet[Task]:
+    """Add light, overdue, days_overdue, lead_department_id, rollup_percent and the last report."""
+    today = today or local_today()
+    qs = annotate_light(qs, today)
+    qs = annotate_report_missing(qs, today)
+    return qs.annotate(
+        overdue=Case(When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()),
+        days_overdue=Case(
+            When(overdue_q(today), then=DaysBetween(Value(today), F("deadline"))),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        lead_department_id=Subquery(
+            Task.objects.filter(measure_id=OuterRef("measure_id"), role=TaskRole.LEAD)
+            .order_by("id")
+            .values("department_id")[:1]
+        ),
+        rollup_percent=rollup_annotation(),
+        last_report_at=_last_report("created_at"),
+        last_report_percent=_last_report("percent"),
+        last_report_text=_last_report("progress"),
+    )
+
+
+def task_list_for_user(*, user: Any, token: Any = None, today: dt.date | None = None) -> QuerySet[Task]:
+    """The tasks the user may see, with related rows joined and derived state annotated."""
+    qs = Task.objects.filter(task_scope_q(user=user, token=token)).select_related(
+        "measure__document", "measure__parent", "department", "owner"
+    )
+    return task_annotate(qs, today)
+
+
+def task_get_for_user(*, user: Any, token: Any = None, task_id: int) -> Task:
+    """One task in scope, annotated; NotFoundError (404) otherwise."""
+    task = task_list_for_user(user=user, token=token).filter(pk=task_id).first()
+    if task is None:
+        raise NotFoundError("任务不存在，或不在您的权限范围内。")
+    return task
+
+
+def report_list_for_user(*, user: Any, token: Any = None) -> QuerySet[ProgressReport]:
+    """Progress reports of tasks in scope, with their attachments."""
+    return (
+        ProgressReport.objects.filter(task_scope_q(user=user, token=token, prefix="task__"))
+        .select_related("task__department", "author")
+        .prefetch_related("attachments")
+    )
+
+
+def extension_list_for_user(*, user: Any, token: Any = None) -> QuerySet[ExtensionRequest]:
+    """Extension requests of tasks in scope."""
+    return ExtensionRequest.objects.filter(task_scope_q(user=user, token=token, prefix="task__")).select_related(
+        "task__department", "task__measure", "requested_by", "decided_by"
+    )
+
+
+# --- Progress aggregates ---
+
+
+def _aggregates() -> dict[str, Any]:
+    """Conditional counts over tasks annotated by _progress_base: one GROUP BY, no per-row queries."""
+    out: dict[str, Any] = {"total": Count("id")}
+    for status in TaskStatus:
+        out[f"status_{status.value}"] = Count("id", filter=Q(status=status))
+    out["overdue"] = Count("id", filter=Q(overdue=True))
+    for light in (Light.RED, Light.YELLOW, Light.GREEN):
+        out[light.value] = Count("id", filter=Q(light=light))
+    out["reports_missing"] = Count("id", filter=Q(report_missing=True))
+    # On time = finished (Beijing date) by the original deadline: an extension does not make a task on time.
+    out["finished_on_time"] = Count(
+        "id",
+        filter=Q(status=TaskStatus.FINISHED)
+        & (Q(assessed_deadline__isnull=True) | Q(finished_on__lte=F("assessed_deadline"))),
+    )
+    return out
+
+
+def _progress_base(
+    *,
+    user: Any,
+    token: Any = None,
+    today: dt.date | None = None,
+    document_id: int | None = None,
+    department_id: int | None = None,
+    department_kind: str | None = None,
+    deadline_after: dt.date | None = None,
+    deadline_before: dt.date | None = None,
+) -> QuerySet[Task]:
+    today = today or local_today()
+    qs = Task.objects.filter(task_scope_q(user=user, token=token))
+    if document_id is not None:
+        qs = qs.filter(measure__document_id=document_id)
+    if department_id is not None:
+        qs = qs.filter(department_id=department_id)
+    if department_kind:
+        qs = qs.filter(department__kind=department_kind)
+    if deadline_after is not None:
+        qs = qs.filter(deadline__gte=deadline_after)
+    if deadline_before is not None:
+        qs = qs.filter(deadline__lte=deadline_before)
+    qs = annotate_light(qs, today)
+    qs = annotate_report_missing(qs, today)
+    return qs.annotate(
+        overdue=Case(When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()),
+        assessed_deadline=Coalesce("original_deadline", "deadline"),
+        finished_on=TruncDate("finished_at", tzinfo=timezone.get_default_timezone()),
+    )
+
+
+def _finish_row(row: dict[str, Any]) -> dict[str, Any]:
+    """Turn flat aggregate columns into the API row: by_status dict and rates."""
+    by_status = {s.value: row.pop(f"status_{s.value}") for s in TaskStatus}
+    row["by_status"] = by_status
+    finished = by_status[TaskStatus.FINISHED]
+    countable = row["total"] - by_status[TaskStatus.CANCELLED]
+    row["completion_rate"] = round(finished / countable, 4) if countable else None
+    on_time = row.pop("finished_on_time")
+    row["on_time_rate"] = round(on_time / finished, 4) if finished else None
+    return row
+
+
+def progress_by_department(**filters: Any) -> list[dict[str, Any]]:
+    """One row per department with tasks in scope: counts per status, lights, overdue, rates. One query."""
+    rows = (
+        _progress_base(**filters)
+        .values("department_id", "department__name", "department__kind", "department__order")
+        .annotate(**_aggregates())
+        .order_by("department__order", "department__name")
+    )
+    out = []
+    for row in rows:
+        dept = {
+            "id": row.pop("department_id"),
+            "name": row.pop("department__name"),
+            "kind": row.pop("department__kind"),
+        }
+        row.pop("department__order")
+        out.append({"department": dept, **_finish_row(row)})
+    return out
+
+
+def progress_department_detail(*, department_id: int, **filters: Any) -> dict[str, Any]:
+    """One department's progress, by document and by measure (two queries)."""
+    base = _progress_base(department_id=department_id, **filters)
+    by_document = [
+        {
+            "document": {"id": r.pop("measure__document_id"), "title": r.pop("measure__document__title")},
+            **_finish_row(r),
+        }
+        for r in base.values("measure__document_id", "measure__document__title")
+        .annotate(**_aggregates())
+        .order_by("measure__document_id")
+    ]
+    by_measure = [
+        {
+            "measure": {
+                "id": r.pop("measure_id"),
+                "title": r.pop("measure__title"),
+                "path": r.pop("measure__path"),
+                "document_id": r.pop("measure__document_id"),
+            },
+            **_finish_row(r),
+        }
+        for r in base.values("measure_id", "measure__title", "measure__path", "measure__document_id", "measure__order")
+        .annotate(**_aggregates())
+        .order_by("measure__document_id", "measure__order")
+    ]
+    for r in by_measure:
+        r.pop("measure__order", None)
+    return {"by_document": by_document, "by_measure": by_measure}
+
+
+def progress_document_detail(*, document_id: int, **filters: Any) -> dict[str, Any]:
+    """One document's progress, by section (the measure's parent) and by measure (two queries)."""
+    base = _progress_base(document_id=document_id, **filters)
+    by_section = []
+    for r in (
+        base.values("measure__parent_id", "measure__parent__title", "measure__parent__path")
+        .annotate(**_aggregates())
+        .order_by("measure__parent__order", "measure__parent_id")
+    ):
+        sid = r.pop("measure__parent_id")
+        title = r.pop("measure__parent__title")
+        path = r.pop("measure__parent__path")
+        r.pop("measure__parent__order", None)
+        section = {"id": sid, "title": title or "（无章节）", "path": path or []}
+        by_section.append({"section": section, **_finish_row(r)})
+    by_measure = []
+    for r in (
+        base.values("measure_id", "measure__title", "measure__path", "measure__parent_id")
+        .annotate(**_aggregates())
+        .order_by("measure__order", "measure_id")
+    ):
+        by_measure.append(
+            {
+                "measure": {
+                    "id": r.pop("measure_id"),
+                    "title": r.pop("measure__title"),
+                    "path": r.pop("measure__path"),
+                    "section_id": r.pop("measure__parent_id"),
+                },
+                **_finish_row(r),
+            }
+        )
+    return {"by_section": by_section, "by_measure": by_measure}
+
+
+# --- Overdue and escalation ---
+
+
+def overdue_tasks(*, user: Any, token: Any = None, today: dt.date | None = None) -> QuerySet[Task]:
+    """Overdue tasks in scope, most days overdue first, each with its last report (one query)."""
+    today = today or local_today()
+    return task_list_for_user(user=user, token=token, today=today).filter(overdue_q(today)).order_by(
+        "deadline", "department__order", "id"
+    )
+
+
+def derived_escalation_level(days_overdue: int) -> int:
+    """Escalation by days overdue alone: 0 none, 1 催办 (1–7 天), 2 督办 (8–30 天), 3 约谈 (> 30 天)."""
+    if days_overdue <= 0:
+        return 0
+    if days_overdue <= 7:
+        return 1
+    if days_overdue <= 30:
+        return 2
+    return 3
+
+
+def escalation_state_for(tasks: Sequence[Task]) -> dict[int, dict[str, Any]]:
+    """Hook for the reminders app: task id → {"level": int, ...} from its escalation table.
+
+    Returns {} while no reminders app is installed (callers then fall back to derived_escalation_level).
+    The reminders app provides `reminders.selectors.escalation_state_for_tasks(task_ids) -> dict`.
+    """
+    if not apps.is_installed("reminders"):
+        return {}
+    try:
+        module = importlib.import_module("reminders.selectors")
+    except ImportError:
+        return {}
+    provider = getattr(module, "escalation_state_for_tasks", None)
+    return provider([t.pk for t in tasks]) if provider is not None else {}
+
+
+# --- Documents and measures ---
+
+
+def document_list() -> QuerySet[PolicyDocument]:
+    """Documents with their task and measure counts."""
+    return PolicyDocument.objects.annotate(
+        measure_count=Coalesce(
+            Subquery(
+                Measure.objects.filter(document_id=OuterRef("pk"), kind=Measure.Kind.MEASURE)
+                .order_by()
+                .values("document_id")
+                .annotate(c=Count("*"))
+                .values("c"),
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
+        task_count=Coalesce(
+            Subquery(
+                Task.objects.filter(measure__document_id=OuterRef("pk"))
+                .order_by()
+                .values("measure__document_id")
+                .annotate(c=Count("*"))
+                .values("c"),
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
+    )
+
+
+def measure_list() -> QuerySet[Measure]:
+    """Measures and sections, with their document and targets."""
+    return Measure.objects.select_related("document", "parent").prefetch_related("targets")
+
+
+def document_export_rows(*, document_id: int, scope: Q | None = None) -> list[dict[str, Any]]:
+    """Rows of the 任务分解表 (one per measure): lead and responsible units, deadline, progress, status.
+
+    Units and statuses are shown for every task; progress text only for tasks in `scope` (the caller's).
+    Two queries: the measures, then all their tasks with the last report annotated.
+    """
+    measures = list(
+        Measure.objects.filter(document_id=document_id, kind=Measure.Kind.MEASURE).order_by("order", "id")
+    )
+    tasks = (
+        Task.objects.filter(measure__document_id=document_id)
+        .select_related("department")
+        .annotate(
+            last_report_text=_last_report("progress"),
+            in_scope=(
+                Case(When(scope, then=Value(True)), default=Value(False), output_field=BooleanField())
+                if scope
+                else Value(True, output_field=BooleanField())
+            ),
+        )
+        .order_by("measure_id", "role", "department__order", "id")
+    )
+    by_measure: dict[int, list[Task]] = {}
+    for t in tasks:
+        by_measure.setdefault(t.measure_id, []).append(t)
+    rows = []
+    for index, m in enumerate(measures, start=1):
+        mtasks = by_measure.get(m.pk, [])
+        leads = [t for t in mtasks if t.role == TaskRole.LEAD]
+        resp = [t for t in mtasks if t.role == TaskRole.RESPONSIBLE]
+        main = leads[0] if leads else (resp[0] if resp else None)
+        progress_lines = [
+            f"{t.department.name}：{t.last_report_text}"  # type: ignore[attr-defined]
+            for t in (leads + resp)
+            if getattr(t, "last_report_text", None) and getattr(t, "in_scope", False)
+        ]
+        rows.append(
+            {
+                "index": index,
+                "label": "/".join(m.path),
+                "title": m.title,
+                "lead": "、".join(t.department.name for t in leads),
+                "responsible": "、".join(t.department.name for t in resp),
+                "deadline": m.deadline_text or (m.deadline.isoformat() if m.deadline else ""),
+                "progress": "\n".join(progress_lines),
+                "status": main.get_status_display() if main else "未分配",
+            }
+        )
+    return rows
+
+
+
+def target_list() -> QuerySet[Any]:
+    """Targets with their latest reading (value and date) annotated."""
+    from tasks.models import Target, TargetReading
+
+    latest = TargetReading.objects.filter(target_id=OuterRef("pk")).order_by("-measured_on", "-id")
+    return Target.objects.annotate(
+        latest_value=Subquery(latest.values("value")[:1]),
+        latest_measured_on=Subquery(latest.values("measured_on")[:1]),
+    )
