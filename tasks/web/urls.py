@@ -1,5 +1,23 @@
+"""Web UI routes (included at "" by config/urls.py)."""
+
 from django.urls import path
-from django.views.generic import RedirectView
+
+from . import views
 
 app_name = "web"
-urlpatterns = [path("", RedirectView.as_view(url="/admin/", permanent=False), name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tasks/", views.task_list, name="task_list"),
+    path("tasks/<int:task_id>/", views.task_detail, name="task_detail"),
+    path("tasks/<int:task_id>/act/<str:action>/", views.task_action, name="task_action"),
+    path("overdue/", views.overdue, name="overdue"),
+    path("progress/", views.progress, name="progress"),
+    path("documents/", views.document_list, name="document_list"),
+    path("documents/<int:document_id>/", views.document_detail, name="document_detail"),
+    path("imports/new/", views.import_new, name="import_new"),
+    path("imports/<int:upload_id>/", views.import_preview, name="import_preview"),
+    path("names/", views.names, name="names"),
+    path("unassigned/", views.unassigned, name="unassigned"),
+    path("unassigned/suggestions/", views.suggestion_decide, name="suggestion_decide"),
+    path("notifications/", views.notifications, name="notifications"),
+]

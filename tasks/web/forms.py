@@ -1,0 +1,168 @@
+"""Forms of the web UI: they parse and validate input only; every rule is checked by the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from departments.models import Department, DepartmentGroup
+from tasks.models import Light, PolicyDocument, TaskRole, TaskStatus
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field accepting several files at once (returns a list)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+# --- Task list filters ---
+
+
+class TaskFilterForm(forms.Form):
+    """GET filters of the task list; every field is optional."""
+
+    q = forms.CharField(label="关键词", required=False, widget=forms.TextInput(attrs={"placeholder": "措施、部门"}))
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部")] + list(TaskStatus.choices))
+    light = forms.ChoiceField(
+        label="灯色",
+        required=False,
+        choices=[("", "全部"), (Light.RED, "红灯"), (Light.YELLOW, "黄灯"), (Light.GREEN, "绿灯"),
+                 (Light.FINISHED, "已办结")],
+    )
+    department = forms.ModelChoiceField(
+        label="部门", required=False, queryset=Department.objects.filter(active=True), empty_label="全部"
+    )
+    role = forms.ChoiceField(label="角色", required=False, choices=[("", "全部")] + list(TaskRole.choices))
+    document = forms.ModelChoiceField(
+        label="文件", required=False, queryset=PolicyDocument.objects.all(), empty_label="全部"
+    )
+    overdue = forms.ChoiceField(label="逾期", required=False, choices=[("", "全部"), ("1", "仅逾期"), ("0", "未逾期")])
+
+    def __init__(self, *args: Any, show_department: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = PolicyDocument.objects.only("id", "title")
+        if not show_department:
+            del self.fields["department"]
+
+
+# --- Task actions (each posts the task version it was rendered with) ---
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class AcceptForm(VersionedForm):
+    pass
+
+
+class ReasonForm(VersionedForm):
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class NoteForm(VersionedForm):
+    note = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class ReportForm(VersionedForm):
+    percent = forms.IntegerField(label="完成进度(%)", min_value=0, max_value=100)
+    progress = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    problems = forms.CharField(
+        label="存在问题", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+    next_steps = forms.CharField(
+        label="下步措施", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+    attachments = MultipleFileField(label="附件")
+
+
+class SubmitForm(VersionedForm):
+    evidence = forms.CharField(
+        label="办结情况及佐证说明", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    attachments = MultipleFileField(label="佐证材料")
+
+
+class ExtendForm(VersionedForm):
+    requested_deadline = forms.DateField(label="申请完成时限", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class ExtensionDecideForm(VersionedForm):
+    extension = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(label="审批结果", choices=[("approve", "批准"), ("refuse", "不批准")])
+    note = forms.CharField(label="审批意见", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class ReassignForm(VersionedForm):
+    department = forms.ModelChoiceField(label="改派至", queryset=Department.objects.filter(active=True))
+    note = forms.CharField(label="说明", required=False, max_length=500)
+
+
+# --- Imports and names ---
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="政策文件", help_text="支持 .txt / .docx，文件内容不会在确认前写入任务。")
+
+
+class NameMapForm(forms.Form):
+    """Map one unresolved printed name to a department or a group, or ignore it."""
+
+    ACTIONS = [("map", "对应"), ("ignore", "忽略")]
+
+    name = forms.IntegerField(widget=forms.HiddenInput)
+    action = forms.ChoiceField(choices=ACTIONS)
+    target = forms.CharField(required=False)  # "d:<id>" or "g:<id>"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("action") == "map":
+            target = data.get("target") or ""
+            kind, _, pk = target.partition(":")
+            if kind not in ("d", "g") or not pk.isdigit():
+                raise forms.ValidationError("请选择对应的部门或部门组。")
+            data["department_id"] = int(pk) if kind == "d" else None
+            data["group_id"] = int(pk) if kind == "g" else None
+        return data
+
+
+def target_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Grouped <select> options: departments, then groups (two queries)."""
+    depts = [(f"d:{d.pk}", d.name) for d in Department.objects.filter(active=True).only("id", "name")]
+    groups = [(f"g:{g.pk}", g.name) for g in DepartmentGroup.objects.only("id", "name")]
+    return [("部门", depts), ("部门组", groups)]
+
+
+class BulkAssignForm(forms.Form):
+    measures = forms.TypedMultipleChoiceField(label="措施", coerce=int, choices=())
+    lead = forms.ModelChoiceField(
+        label="牵头单位", required=False, queryset=Department.objects.filter(active=True), empty_label="（不设）"
+    )
+    responsible = forms.ModelMultipleChoiceField(
+        label="责任单位", required=False, queryset=Department.objects.filter(active=True)
+    )
+
+    def __init__(self, *args: Any, measure_ids: list[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["measures"].choices = [(pk, str(pk)) for pk in (measure_ids or [])]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("lead") and not data.get("responsible"):
+            raise forms.ValidationError("请至少选择牵头单位或责任单位。")
+        return data

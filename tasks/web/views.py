@@ -1,0 +1,560 @@
+"""Server-rendered pages for department users and 督查室 supervisors.
+
+Views are thin: parse a form, call ONE selector or service, render or redirect with a Chinese
+message. Rules (scope, transitions, lights) live in tasks/selectors.py, tasks/workflow.py and
+tasks/lights.py; writes in tasks/services/. A DomainError's Chinese `.message` is shown as is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from common.dates import local_today
+from common.errors import DomainError, NotFoundError, StaleWriteError
+from departments.models import Department, DepartmentGroup, UnresolvedName
+from tasks import import_selectors
+from tasks import selectors as task_selectors
+from tasks.models import AuditEvent, ExtensionRequest, Light, PolicyDocument, Task, TaskStatus
+from tasks.services import imports as import_services
+from tasks.services import workflow as wf
+from tasks.workflow import ACTION_LABELS, Action, allowed_actions, is_supervisor
+
+from . import forms
+from . import selectors as web_selectors
+
+STALE_MESSAGE = "任务已被他人修改，请刷新后重试。"
+LIGHT_LABELS = dict(Light.choices)
+PAGE_SIZE = 30
+
+
+# --- Helpers ---
+
+
+def _nav(request: HttpRequest) -> dict[str, Any]:
+    """What the top bar needs: the user's role and the badge counts (at most two small queries)."""
+    user = request.user
+    sup = is_supervisor(user)
+    nav: dict[str, Any] = {"is_supervisor": sup, "has_notifications": web_selectors.notifications_available()}
+    if sup:
+        nav["unresolved_count"] = UnresolvedName.objects.filter(status=UnresolvedName.Status.OPEN).count()
+    if nav["has_notifications"]:
+        nav["unread_count"] = web_selectors.unread_notification_count(user=user)
+    return nav
+
+
+def _render(
+    request: HttpRequest, template: str, active: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    return render(request, template, {"nav": _nav(request), "nav_active": active, **context}, status=status)
+
+
+def _decorate(tasks: Iterable[Task]) -> list[Task]:
+    """Attach the Chinese light label to annotated tasks (display only)."""
+    out = list(tasks)
+    for t in out:
+        t.light_label = LIGHT_LABELS.get(getattr(t, "light", ""), "")
+    return out
+
+
+def supervisor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Login first (redirect), then 403 for anyone who is not 督查室."""
+
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_supervisor(request.user):
+            raise PermissionDenied("仅督查室可以访问此页面。")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _api_url(name: str, *args: Any) -> str | None:
+    """A link into the REST API when that route exists (exports are served by the API)."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _get_task(request: HttpRequest, task_id: int) -> Task:
+    try:
+        return task_selectors.task_get_for_user(user=request.user, task_id=task_id)
+    except NotFoundError as exc:
+        raise Http404(exc.message)
+
+
+# --- 工作台 ---
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """工作台: department overview for department users, city-wide totals for 督查室."""
+    if is_supervisor(request.user):
+        data = web_selectors.dashboard_supervisor(user=request.user)
+        data["overdue_top"] = _decorate(data["overdue_top"])
+        return _render(request, "web/home_supervisor.html", "home", data)
+    data = web_selectors.dashboard_department(user=request.user)
+    data["open_tasks"] = _decorate(data["open_tasks"][:100])
+    return _render(request, "web/home_department.html", "home", data)
+
+
+# --- 任务列表 ---
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    """任务列表 with filters; only tasks in the user's scope."""
+    sup = is_supervisor(request.user)
+    form = forms.TaskFilterForm(request.GET or None, show_department=sup)
+    qs: QuerySet[Task] = task_selectors.task_list_for_user(user=request.user)
+    if form.is_valid():
+        f = form.cleaned_data
+        if f.get("q"):
+            qs = qs.filter(
+                Q(measure__title__icontains=f["q"]) | Q(measure__text__icontains=f["q"])
+                | Q(department__name__icontains=f["q"]) | Q(printed_name__icontains=f["q"])
+            )
+        if f.get("status"):
+            qs = qs.filter(status=f["status"])
+        if f.get("light"):
+            qs = qs.filter(light=f["light"])
+        if f.get("department"):
+            qs = qs.filter(department=f["department"])
+        if f.get("role"):
+            qs = qs.filter(role=f["role"])
+        if f.get("document"):
+            qs = qs.filter(measure__document=f["document"])
+        if f.get("overdue") in ("0", "1"):
+            qs = qs.filter(overdue=f["overdue"] == "1")
+    qs = qs.order_by(F("deadline").asc(nulls_last=True), "measure__document_id", "measure__order", "id")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return _render(
+        request, "web/task_list.html", "tasks",
+        {"form": form, "page": page, "tasks": _decorate(page.object_list), "querystring": params.urlencode(),
+         "show_department": sup},
+    )
+
+
+# --- 任务详情 and actions ---
+
+
+@dataclass
+class ActionSpec:
+    """One action form on the task page: its form class and the ONE service call it makes."""
+
+    form_class: type[forms.VersionedForm]
+    call: Callable[[Task, Any, dict[str, Any], list[Any]], Any]
+    success: str
+    danger: bool = False
+
+
+def _files(request: HttpRequest) -> list[Any]:
+    return request.FILES.getlist("attachments")
+
+
+ACTIONS: dict[str, ActionSpec] = {
+    Action.ACCEPT: ActionSpec(
+        forms.AcceptForm,
+        lambda t, u, d, f: wf.task_accept(task_id=t.pk, actor=u, expected_version=d["version"]),
+        "已签收。",
+    ),
+    Action.DECLINE: ActionSpec(
+        forms.ReasonForm,
+        lambda t, u, d, f: wf.task_decline(task_id=t.pk, actor=u, reason=d["reason"], expected_version=d["version"]),
+        "已退回督查室，等待改派。",
+        danger=True,
+    ),
+    Action.START: ActionSpec(
+        forms.AcceptForm,
+        lambda t, u, d, f: wf.task_start(task_id=t.pk, actor=u, expected_version=d["version"]),
+        "已开始办理。",
+    ),
+    Action.REPORT: ActionSpec(
+        forms.ReportForm,
+        lambda t, u, d, f: wf.task_report_progress(
+            task_id=t.pk, actor=u, percent=d["percent"], progress=d["progress"], problems=d["problems"],
+            next_steps=d["next_steps"], attachments=f, expected_version=d["version"],
+        ),
+        "进展已报送。",
+    ),
+    Action.SUBMIT: ActionSpec(
+        forms.SubmitForm,
+        lambda t, u, d, f: wf.task_submit_completion(
+            task_id=t.pk, actor=u, evidence=d["evidence"], attachments=f, expected_version=d["version"]
+        ),
+        "已申请办结，等待审核。",
+    ),
+    Action.APPROVE: ActionSpec(
+        forms.NoteForm,
+        lambda t, u, d, f: wf.task_approve(task_id=t.pk, actor=u, note=d["note"], expected_version=d["version"]),
+        "已审核通过，任务办结。",
+    ),
+    Action.RETURN: ActionSpec(
+        forms.ReasonForm,
+        lambda t, u, d, f: wf.task_return(task_id=t.pk, actor=u, reason=d["reason"], expected_version=d["version"]),
+        "已退回重办。",
+        danger=True,
+    ),
+    Action.EXTEND: ActionSpec(
+        forms.ExtendForm,
+        lambda t, u, d, f: wf.extension_request_create(
+            task_id=t.pk, actor=u, reason=d["reason"], requested_deadline=d["requested_deadline"],
+            expected_version=d["version"],
+        ),
+        "延期申请已提交，等待督查室审批。",
+    ),
+    Action.EXTENSION_DECIDE: ActionSpec(
+        forms.ExtensionDecideForm,
+        lambda t, u, d, f: (wf.extension_approve if d["decision"] == "approve" else wf.extension_refuse)(
+            extension_id=d["extension"], actor=u, note=d["note"], expected_version=d["version"]
+        ),
+        "延期申请已审批。",
+    ),
+    Action.CANCEL: ActionSpec(
+        forms.ReasonForm,
+        lambda t, u, d, f: wf.task_cancel(task_id=t.pk, actor=u, reason=d["reason"], expected_version=d["version"]),
+        "任务已取消。",
+        danger=True,
+    ),
+    Action.REASSIGN: ActionSpec(
+        forms.ReassignForm,
+        lambda t, u, d, f: wf.task_reassign(
+            task_id=t.pk, actor=u, department_id=d["department"].pk, note=d["note"], expected_version=d["version"]
+        ),
+        "任务已改派。",
+    ),
+}
+
+# Labels on the task page where the workflow's action name would read ambiguously on a button.
+PANEL_LABELS = {Action.CANCEL: "取消任务", Action.APPROVE: "审核通过（办结）"}
+
+AUDIT_LABELS = {
+    "task.accept": "签收", "task.decline": "退回（非本单位职责）", "task.start": "开始办理", "task.report": "报送进展",
+    "task.submit": "申请办结", "task.approve": "审核办结", "task.return": "退回重办", "task.cancel": "取消",
+    "task.reassign": "改派", "task.extension_requested": "申请延期", "task.extension_approved": "批准延期",
+    "task.extension_refused": "不批准延期", "extension.create": "提交延期申请", "extension.approve": "批准延期申请",
+    "extension.refuse": "不批准延期申请", "task_create": "交办", "task_create_mapped": "交办（名称对应后）",
+    "task_create_confirmed": "交办（确认默认分工）", "task_create_manual": "交办（督查室分配）",
+    "task_role_lead": "改为牵头",
+}
+
+
+def _audit_rows(task: Task) -> list[dict[str, Any]]:
+    """The task's audit trail with Chinese labels and a status change line (one query)."""
+    rows = []
+    for e in AuditEvent.objects.filter(task=task).select_related("actor").order_by("-at", "-id")[:200]:
+        change = ""
+        b, a = e.before.get("status"), e.after.get("status")
+        if b and a and b != a:
+            change = f"{TaskStatus(b).label} → {TaskStatus(a).label}"
+        rows.append({"at": e.at, "actor": e.actor, "label": AUDIT_LABELS.get(e.action, e.action), "change": change,
+                     "note": e.note})
+    return rows
+
+
+def _panels(task: Task, user: Any, bound: tuple[str, forms.VersionedForm] | None,
+            pending: list[ExtensionRequest]) -> list[dict[str, Any]]:
+    """The action forms the user may use now (the workflow decides), one bound if it just failed."""
+    panels = []
+    for action in allowed_actions(task, user):
+        spec = ACTIONS.get(action)
+        if spec is None:
+            continue
+        if action == Action.EXTENSION_DECIDE:
+            for ext in pending:
+                form = (bound[1] if bound and bound[0] == action
+                        and str(bound[1].data.get("extension")) == str(ext.pk) else None)
+                form = form or spec.form_class(initial={"version": task.version, "extension": ext.pk})
+                panels.append({"action": action, "label": f"审批延期（申请至 {ext.requested_deadline:%Y年%m月%d日}）",
+                               "button": "提交审批", "form": form, "danger": spec.danger, "open": bool(form.is_bound),
+                               "extension": ext})
+            continue
+        form = bound[1] if bound and bound[0] == action else spec.form_class(initial={"version": task.version})
+        if action == Action.REPORT and not form.is_bound:
+            form.initial["percent"] = task.percent
+        panels.append({"action": action, "label": PANEL_LABELS.get(action, ACTION_LABELS[action]), "form": form,
+                       "danger": spec.danger, "open": bool(form.is_bound), "multipart": "attachments" in form.fields})
+    # Dangerous actions (退回, 取消) last and never opened by default; otherwise open the first one.
+    panels.sort(key=lambda p: p["danger"])
+    if panels and not any(p["open"] for p in panels) and not panels[0]["danger"]:
+        panels[0]["open"] = True
+    return panels
+
+
+def _task_page(request: HttpRequest, task: Task, bound: tuple[str, forms.VersionedForm] | None = None,
+               status: int = 200) -> HttpResponse:
+    measure = task.measure
+    siblings = list(Task.objects.filter(measure=measure).select_related("department").order_by("role", "id"))
+    reports = list(task_selectors.report_list_for_user(user=request.user).filter(task=task).order_by("-created_at"))
+    extensions = list(task_selectors.extension_list_for_user(user=request.user).filter(task=task))
+    pending = [e for e in extensions if e.status == ExtensionRequest.Status.PENDING]
+    task.light_label = LIGHT_LABELS.get(task.light, "")
+    return _render(
+        request, "web/task_detail.html", "tasks",
+        {
+            "task": task, "measure": measure, "document": measure.document,
+            "leads": [t for t in siblings if t.role == "lead"],
+            "responsibles": [t for t in siblings if t.role == "responsible"],
+            "targets": list(measure.targets.all()),
+            "reports": reports, "extensions": extensions,
+            "audit": _audit_rows(task),
+            "panels": _panels(task, request.user, bound, pending),
+        },
+        status=status,
+    )
+
+
+@login_required
+def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    """任务详情: measure, departments, deadline, progress, reports, extensions, audit, allowed actions."""
+    return _task_page(request, _get_task(request, task_id))
+
+
+@require_POST
+@login_required
+def task_action(request: HttpRequest, task_id: int, action: str) -> HttpResponse:
+    """POST one action form; success → back to the task with a message, failure → the page with the form."""
+    task = _get_task(request, task_id)  # 404 outside the user's scope, before anything else
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404("未知操作。")
+    form = spec.form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "请检查填写的内容。")
+        return _task_page(request, task, bound=(action, form), status=400)
+    try:
+        spec.call(task, request.user, form.cleaned_data, _files(request))
+    except StaleWriteError:
+        messages.error(request, STALE_MESSAGE)
+        task = _get_task(request, task_id)
+        # Keep what the user typed, on the current version: re-submitting is a conscious retry.
+        data = request.POST.copy()
+        data["version"] = str(task.version)
+        fresh = spec.form_class(data)
+        fresh.is_valid()
+        return _task_page(request, task, bound=(action, fresh), status=409)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _task_page(request, _get_task(request, task_id), bound=(action, form), status=exc.status_code)
+    messages.success(request, spec.success)
+    return redirect("web:task_detail", task_id=task.pk)
+
+
+# --- 逾期清单 ---
+
+
+@supervisor_required
+def overdue(request: HttpRequest) -> HttpResponse:
+    """逾期清单 (督查室): overdue tasks with days overdue, escalation level and last report."""
+    rows = _decorate(task_selectors.overdue_tasks(user=request.user))
+    state = task_selectors.escalation_state_for(rows)
+    labels = {0: "", 1: "催办", 2: "督办", 3: "约谈"}
+    for t in rows:
+        level = state.get(t.pk, {}).get("level") if state else None
+        if level is None:
+            level = task_selectors.derived_escalation_level(t.days_overdue)
+        t.escalation = labels.get(level, str(level))
+    return _render(request, "web/overdue.html", "overdue", {"tasks": rows, "today": local_today()})
+
+
+# --- 部门进度 ---
+
+
+@login_required
+def progress(request: HttpRequest) -> HttpResponse:
+    """部门进度: one row per department in scope, with completion rates and export links."""
+    documents = PolicyDocument.objects.only("id", "title")
+    doc_id = request.GET.get("document")
+    document_id = int(doc_id) if doc_id and doc_id.isdigit() else None
+    rows = task_selectors.progress_by_department(user=request.user, document_id=document_id)
+    totals = {k: sum(r[k] for r in rows) for k in ("total", "overdue", "red", "yellow", "green", "reports_missing")}
+    totals["finished"] = sum(r["by_status"]["finished"] for r in rows)
+    suffix = f"?document={document_id}" if document_id else ""
+    exports = {
+        fmt: f"{url}{suffix}"
+        for fmt in ("xlsx", "csv")
+        if (url := _api_url(f"tasks-api:progress-departments-{fmt}"))
+    }
+    return _render(
+        request, "web/progress.html", "progress",
+        {"rows": rows, "totals": totals, "documents": documents, "document_id": document_id, "exports": exports},
+    )
+
+
+# --- 文件 ---
+
+
+@login_required
+def document_list(request: HttpRequest) -> HttpResponse:
+    """文件列表 with measure and task counts."""
+    return _render(request, "web/document_list.html", "documents", {"documents": task_selectors.document_list()})
+
+
+@login_required
+def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
+    """文件 outline: sections → measures, each with targets, deadline and tasks."""
+    document = get_object_or_404(PolicyDocument, pk=document_id)
+    outline = web_selectors.document_outline(document_id=document.pk, user=request.user)
+    export = _api_url("tasks-api:document-export", document.pk)
+    return _render(request, "web/document_detail.html", "documents",
+                   {"document": document, "outline": outline, "export_url": export, "light_labels": LIGHT_LABELS})
+
+
+# --- 导入 ---
+
+
+@supervisor_required
+def import_new(request: HttpRequest) -> HttpResponse:
+    """Upload a policy file; it is parsed and kept for preview, nothing is imported yet."""
+    form = forms.UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            upload = import_services.policy_upload_create(data=f.read(), filename=f.name, user=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "文件已解析，请核对预览后确认导入。")
+            return redirect("web:import_preview", upload_id=upload.pk)
+    uploads = import_selectors.policy_upload_list()[:20]
+    return _render(request, "web/import_new.html", "imports", {"form": form, "uploads": uploads})
+
+
+@supervisor_required
+def import_preview(request: HttpRequest, upload_id: int) -> HttpResponse:
+    """The preview of an upload; POST confirms the import."""
+    upload = get_object_or_404(import_selectors.policy_upload_list(), pk=upload_id)
+    if request.method == "POST":
+        try:
+            result = import_services.policy_upload_confirm(
+                upload=upload, user=request.user,
+                create_missing_departments=request.POST.get("create_missing_departments") == "1",
+                confirm_update=request.POST.get("confirm_update") == "1",
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("web:import_preview", upload_id=upload.pk)
+        messages.success(
+            request,
+            f"导入完成：{result.measure_count} 项措施，生成任务 {result.task_count} 条，"
+            f"待识别名称 {len(result.unresolved_names)} 个，未分配措施 {result.unassigned_measure_count} 项。",
+        )
+        return redirect("web:document_detail", document_id=result.document.pk)
+    return _render(request, "web/import_preview.html", "imports", {"upload": upload, "p": upload.preview})
+
+
+# --- 待识别名称 ---
+
+
+@supervisor_required
+def names(request: HttpRequest) -> HttpResponse:
+    """待识别名称: map a printed name to a department or group, or ignore it."""
+    if request.method == "POST":
+        form = forms.NameMapForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+            return redirect("web:names")
+        d = form.cleaned_data
+        unresolved = get_object_or_404(UnresolvedName, pk=d["name"])
+        try:
+            if d["action"] == "ignore":
+                import_services.unresolved_name_ignore(unresolved=unresolved, user=request.user)
+                messages.success(request, f"已忽略“{unresolved.name}”。")
+            else:
+                created = import_services.unresolved_name_map(
+                    unresolved=unresolved, user=request.user,
+                    department=get_object_or_404(Department, pk=d["department_id"]) if d["department_id"] else None,
+                    group=get_object_or_404(DepartmentGroup, pk=d["group_id"]) if d["group_id"] else None,
+                )
+                messages.success(request, f"已对应“{unresolved.name}”，生成任务 {len(created)} 条。")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("web:names")
+    return _render(request, "web/names.html", "names",
+                   {"names": import_selectors.unresolved_names(), "choices": forms.target_choices()})
+
+
+# --- 未分配措施 ---
+
+
+@supervisor_required
+def unassigned(request: HttpRequest) -> HttpResponse:
+    """未分配措施: tick measures, choose lead/responsible departments, assign in one go."""
+    measures = list(import_selectors.unassigned_measures()[:500])
+    form = forms.BulkAssignForm(request.POST or None, measure_ids=[m.pk for m in measures])
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                created = import_services.measures_assign_bulk(
+                    measure_ids=d["measures"],
+                    lead_department_ids=[d["lead"].pk] if d["lead"] else [],
+                    responsible_department_ids=[x.pk for x in d["responsible"]],
+                    user=request.user,
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"已分配 {len(d['measures'])} 项措施，生成任务 {len(created)} 条。")
+                return redirect("web:unassigned")
+        else:
+            messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return _render(request, "web/unassigned.html", "unassigned",
+                   {"measures": measures, "form": form, "suggestions": import_selectors.pending_suggestions()[:500]})
+
+
+@require_POST
+@supervisor_required
+def suggestion_decide(request: HttpRequest) -> HttpResponse:
+    """Confirm or dismiss document-wide default assignments (全文默认待确认) ticked on the unassigned page."""
+    ids = [int(x) for x in request.POST.getlist("pending") if x.isdigit()]
+    if not ids:
+        messages.error(request, "请先勾选待确认的分工。")
+        return redirect("web:unassigned")
+    try:
+        if request.POST.get("decision") == "dismiss":
+            pending = list(import_selectors.pending_suggestions().filter(pk__in=ids))
+            for p in pending:
+                import_services.pending_assignment_dismiss(pending=p, user=request.user)
+            messages.success(request, f"已驳回 {len(pending)} 项默认分工。")
+        else:
+            created = import_services.pending_assignments_confirm(pending_ids=ids, user=request.user)
+            messages.success(request, f"已确认 {len(ids)} 项默认分工，生成任务 {len(created)} 条。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("web:unassigned")
+
+
+# --- 通知 ---
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    """通知: the user's in-app notifications (when the reminders app is installed)."""
+    if not web_selectors.notifications_available():
+        raise Http404("通知功能未启用。")
+    if request.method == "POST":
+        from reminders.services import notification_mark_read
+
+        count = notification_mark_read(user=request.user)
+        messages.success(request, f"已将 {count} 条通知标为已读。")
+        return redirect("web:notifications")
+    items = web_selectors.notification_list(user=request.user)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return _render(request, "web/notifications.html", "notifications", {"page": page, "querystring": ""})
