@@ -17,6 +17,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -57,7 +58,14 @@ def task_scope_q(*, user: Any, token: Any = None, prefix: str = "") -> Q:
     if not is_supervisor(user):
         if getattr(user, "department_id", None) is None or not getattr(user, "dept_role", ""):
             return Q(pk__in=[])
-        q &= Q(**{field: user.department_id})
+        # A department sees its own tasks, and — as 牵头单位, which coordinates the others and whose
+        # 负责人 approves their completion — every task of the measures it leads.
+        leads_measure = Exists(
+            Task.objects.filter(
+                measure_id=OuterRef(f"{prefix}measure_id"), role=TaskRole.LEAD, department_id=user.department_id
+            )
+        )
+        q &= Q(**{field: user.department_id}) | leads_measure
     token_dept = getattr(token, "department_id", None)
     if token_dept is not None:
         q &= Q(**{field: token_dept})

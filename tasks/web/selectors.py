@@ -37,17 +37,25 @@ def dashboard_department(*, user: Any, today: dt.date | None = None) -> dict[str
     """A department user's counts (one aggregate query) and open tasks (lazy queryset)."""
     today = today or local_today()
     qs = task_list_for_user(user=user, today=today)
+    # The scope also holds partner departments' tasks of measures this department leads: they
+    # count only as work to review, never as this department's own work.
+    own = Q(department_id=user.department_id)
     counts = qs.aggregate(
-        to_accept=Count("id", filter=Q(status=TaskStatus.ASSIGNED)),
-        working=Count("id", filter=Q(status__in=WORKING_STATUSES)),
-        submitted=Count("id", filter=Q(status=TaskStatus.SUBMITTED)),
-        due_soon=Count("id", filter=_due_soon_q(today)),
-        overdue=Count("id", filter=overdue_q(today)),
-        reports_missing=Count("id", filter=Q(report_missing=True)),
-        red=Count("id", filter=Q(light=Light.RED)),
-        yellow=Count("id", filter=Q(light=Light.YELLOW)),
+        to_accept=Count("id", filter=own & Q(status=TaskStatus.ASSIGNED)),
+        working=Count("id", filter=own & Q(status__in=WORKING_STATUSES)),
+        submitted=Count("id", filter=own & Q(status=TaskStatus.SUBMITTED)),
+        to_review=Count("id", filter=~own & Q(status=TaskStatus.SUBMITTED)),
+        due_soon=Count("id", filter=own & _due_soon_q(today)),
+        overdue=Count("id", filter=own & overdue_q(today)),
+        reports_missing=Count("id", filter=own & Q(report_missing=True)),
+        red=Count("id", filter=own & Q(light=Light.RED)),
+        yellow=Count("id", filter=own & Q(light=Light.YELLOW)),
     )
-    open_tasks = qs.exclude(status__in=CLOSED_STATUSES).order_by(F("deadline").asc(nulls_last=True), "id")
+    open_tasks = (
+        qs.filter(own | Q(status=TaskStatus.SUBMITTED))
+        .exclude(status__in=CLOSED_STATUSES)
+        .order_by(F("deadline").asc(nulls_last=True), "id")
+    )
     return {"counts": counts, "open_tasks": open_tasks, "due_soon_days": light_thresholds()[0]}
 
 
