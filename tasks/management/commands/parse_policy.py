@@ -1,0 +1,72 @@
+"""Parse policy files to JSON (the gold schema) without touching the database's documents."""
+
+from __future__ import annotations
+
+# Python imports
+import json
+from pathlib import Path
+from typing import Any
+
+# Django imports
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
+
+# Module imports
+from tasks.parsing.errors import PolicyParseError
+
+
+class Command(BaseCommand):
+    help = "解析政策文件，输出 JSON（DIR/<文件名>.json），不写数据库。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("files", nargs="+", help="政策文件（.txt/.html/.htm/.docx）")
+        parser.add_argument("--out", required=True, help="输出目录")
+        parser.add_argument(
+            "--resolve", action="store_true", help="附带按当前数据库识别的部门（只读数据库；无数据库时跳过）"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from tasks.parsing import parse_document, to_gold_dict
+
+        out = Path(options["out"])
+        out.mkdir(parents=True, exist_ok=True)
+        resolver = self._resolver() if options["resolve"] else None
+        failed: list[str] = []
+        for name in options["files"]:
+            path = Path(name)
+            try:
+                data = path.read_bytes()
+                doc = parse_document(data, path.name, max_bytes=settings.DUBAN["IMPORT_MAX_BYTES"])
+            except OSError as err:
+                failed.append(name)
+                self.stderr.write(f"{name}: 无法读取文件（{err.strerror or err}）。")
+                continue
+            except PolicyParseError as err:
+                failed.append(name)
+                self.stderr.write(f"{name}: {err}")
+                continue
+            gold = to_gold_dict(doc, path.name)
+            if resolver is not None:
+                for item in gold.get("measures", []):
+                    names = [*item.get("lead", []), *item.get("responsible", []),
+                             *item.get("inherited_responsible", [])]
+                    item["resolved"] = {
+                        n: {"department_ids": list(r.department_ids), "group_id": r.group_id}
+                        for n in names
+                        for r in [resolver.resolve(n)]
+                    }
+            target = out / f"{path.stem}.json"
+            target.write_text(json.dumps(gold, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+            self.stdout.write(f"{name} → {target}（措施 {len(doc.measures)} 条，提示 {len(doc.warnings)} 条）")
+        if failed:
+            raise CommandError(f"{len(failed)} 个文件解析失败：{', '.join(failed)}")
+
+    def _resolver(self) -> Any:
+        from departments.resolution import NameResolver
+
+        try:
+            return NameResolver.load()
+        except DatabaseError:
+            self.stderr.write("数据库不可用，跳过部门识别。")
+            return None
