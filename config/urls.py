@@ -13,6 +13,7 @@ admin.site.index_title = "管理"
 api_v1 = [
     path("", include("departments.api.urls")),
     path("", include("tasks.api.urls")),
+    path("", include("reminders.api.urls")),
 ]
 
 urlpatterns = [

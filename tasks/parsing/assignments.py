@@ -28,17 +28,42 @@ __all__ = [
     "in_sentence_roles",
     "parse_clause_body",
     "split_names",
+    "unbracket_labels",
 ]
 
 _OPEN = "([〔【〖"
 _CLOSE = ")]〕】〗"
 _ROLE_LABEL_RE = re.compile(
     r"(?P<label>牵头(?:部门|单位|处室|科室)?|主办(?:单位|部门)?|主责(?:单位|部门)?|责任(?:部门|单位|主体|处室|科室)|责任分工"
-    r"|配合(?:部门|单位)|协办(?:单位|部门)?|参与(?:部门|单位)|协同(?:部门|单位)|协助(?:部门|单位)|实施主体|承办(?:单位|部门)"
-    r"|牵头领导|责任领导|分管领导)\s*:"
+    r"|配合(?:部门|单位)?|协办(?:单位|部门)?|参与(?:部门|单位)|协同(?:部门|单位)|协助(?:部门|单位)?|实施主体|承办(?:单位|部门)"
+    r"|(?:牵头|责任|分管|联系|包挂)(?:市|区|县)?领导|责任人|联系人)\s*:"
 )
 _LEAD_LABELS = ("牵头", "主办", "主责")
-_IGNORED_LABELS = ("牵头领导", "责任领导", "分管领导")
+_IGNORED_SUFFIX = ("领导", "责任人", "联系人")
+# 【牵头单位】市工信局【配合单位】市财政局: a label in its own brackets acts as ``label:``.
+_BRACKET_LABEL_RE = re.compile(
+    r"[【\[〔〖]\s*(?P<label>(?:牵头|主办|主责|责任|配合|协办|参与|协同|协助|承办)(?:部门|单位|主体|处室|科室)?"
+    r"|(?:牵头|责任|分管|联系)(?:市|区|县)?领导|责任人|完成时限|完成时间|时间节点|时限)\s*[】\]〕〗]\s*:?"
+)
+
+
+def unbracket_labels(text: str) -> str:
+    """Rewrite ``【牵头单位】`` as `` 牵头单位:`` (same length, so offsets still hold)."""
+    folded = fold(text)
+    if "【" not in folded and "[" not in folded and "〔" not in folded and "〖" not in folded:
+        return text
+    parts: list[str] = []
+    last = 0
+    for m in _BRACKET_LABEL_RE.finditer(folded):
+        n = m.end() - m.start()
+        label = m.group("label")
+        parts.append(text[last : m.start()])
+        parts.append(" " * (n - len(label) - 1) + label + ":")
+        last = m.end()
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
 _VERB_RE = re.compile(
     r"(?P<verb>按职责分工负责|按照职责分工负责|按职责负责|根据职责负责|分工负责|共同负责|负责落实|具体负责|牵头负责|组织落实|"
     r"按职责落实|牵头|负责|配合|参与|协助|协办|落实)$"
@@ -189,7 +214,7 @@ def parse_clause_body(body: str) -> Clause | None:
         for i, lm in enumerate(labels):
             end = labels[i + 1].start() if i + 1 < len(labels) else len(folded)
             label = lm.group("label")
-            if label in _IGNORED_LABELS:
+            if label.endswith(_IGNORED_SUFFIX):
                 continue
             is_lead = label.startswith(_LEAD_LABELS)
             for sent_s, sent_e in _depth_split(folded[lm.end() : end], "。"):
@@ -247,6 +272,7 @@ def _bracket_groups(folded: str) -> list[tuple[int, int]]:
 
 def find_clauses(text: str) -> list[Clause]:
     """Every assignment clause in ``text`` (bracketed, or labelled up to the end of its line)."""
+    text = unbracket_labels(text)
     folded = fold(text)
     clauses: list[Clause] = []
     groups = _bracket_groups(folded)

@@ -82,13 +82,27 @@ _Y_HALF_RE = re.compile(
 _MD_RE = re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*(?:之|以)?前")
 _M_RE = re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?:底|末|份)?\s*(?:之|以)?前|(?<![\d年])(?P<m2>\d{1,2})\s*月底")
 _YEAR_END_RE = re.compile(
-    r"(?<![\d每一二三四五六七八九十两几半当])(?:(?:本年|今年|年)\s*(?:底|末)\s*(?:之|以)?前|年内)"
+    r"(?<![\d每一二三四五六七八九十两几半当])(?<!每年)(?:(?:本年|今年|年)\s*(?:底|末)\s*(?:之|以)?前|年内)"
 )
+# Without a year: 第三季度末前, 二季度前, 上半年前 (the document's year).
+_Q_BEFORE_RE = re.compile(
+    r"(?<![\d年每])(?P<h>上半年|下半年|第?[一二三四]季度)\s*(?:末|底)?\s*(?:之|以)?前"
+)
+# A time-limit cell holding only a month or a year: 2025年6月, 2024年, 2024年12月.
+_CELL_YM_RE = re.compile(r"^\s*(?P<y>\d{4})\s*年\s*(?:(?P<m>\d{1,2})\s*月(?:份)?)?\s*(?:完成)?\s*$")
 
 _QUARTER_END = {"一": 3, "二": 6, "三": 9, "四": 12}
 
 
-def _candidates(folded: str, doc_year: int | None) -> list[tuple[int, int, dt.date]]:
+def _half_month(h: str) -> int:
+    if "上半年" in h:
+        return 6
+    if "下半年" in h:
+        return 12
+    return _QUARTER_END[h.strip("第季度")[:1]]
+
+
+def _candidates(folded: str, doc_year: int | None, *, standalone: bool = False) -> list[tuple[int, int, dt.date]]:
     found: list[tuple[int, int, dt.date]] = []
 
     def add(m: re.Match[str], date: dt.date | None) -> None:
@@ -115,14 +129,7 @@ def _candidates(folded: str, doc_year: int | None) -> list[tuple[int, int, dt.da
     for m in _Y_TO_RE.finditer(folded):
         add(m, _month_end(int(m.group("y")), 12))
     for m in _Y_HALF_RE.finditer(folded):
-        h = m.group("h")
-        if "上半年" in h:
-            month = 6
-        elif "下半年" in h:
-            month = 12
-        else:
-            month = _QUARTER_END[h.strip("第季度")[:1]]
-        add(m, _month_end(int(m.group("y")), month))
+        add(m, _month_end(int(m.group("y")), _half_month(m.group("h"))))
     for m in _Y_BEFORE_RE.finditer(folded):
         add(m, _month_end(int(m.group("y")), 12))
     if doc_year is not None:
@@ -132,22 +139,32 @@ def _candidates(folded: str, doc_year: int | None) -> list[tuple[int, int, dt.da
             add(m, _month_end(doc_year, int(m.group("m") or m.group("m2"))))
         for m in _YEAR_END_RE.finditer(folded):
             add(m, _month_end(doc_year, 12))
+        for m in _Q_BEFORE_RE.finditer(folded):
+            add(m, _month_end(doc_year, _half_month(m.group("h"))))
+    if standalone and not found:
+        m = _CELL_YM_RE.match(folded)
+        if m:
+            add(m, _month_end(int(m.group("y")), int(m.group("m") or 12)))
     return found
 
 
-def find_deadlines(text: str, doc_year: int | None = None) -> list[Deadline]:
-    """All explicit deadline phrases in ``text`` in reading order (citations skipped)."""
+def find_deadlines(text: str, doc_year: int | None = None, *, standalone: bool = False) -> list[Deadline]:
+    """All explicit deadline phrases in ``text`` in reading order (citations skipped).
+
+    ``standalone`` marks a time-limit cell or field, where a bare ``2025年6月`` or ``2024年``
+    is the deadline itself.
+    """
     folded = mask_citations(fold(text))
     out: list[Deadline] = []
-    for s, e, date in _candidates(folded, doc_year):
+    for s, e, date in _candidates(folded, doc_year, standalone=standalone):
         out.append(Deadline(text=text[s:e].strip(), date=date, start=s))
     out.sort(key=lambda d: d.start)
     return out
 
 
-def find_deadline(text: str, doc_year: int | None = None) -> Deadline | None:
+def find_deadline(text: str, doc_year: int | None = None, *, standalone: bool = False) -> Deadline | None:
     """The latest explicit deadline in ``text`` (first printed phrase for that date), or None."""
-    all_ = find_deadlines(text, doc_year)
+    all_ = find_deadlines(text, doc_year, standalone=standalone)
     if not all_:
         return None
     latest = max(d.date for d in all_)

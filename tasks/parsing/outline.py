@@ -26,6 +26,7 @@ __all__ = ["Node", "build_outline", "heading_of", "is_general_title", "measure_n
 _CN = "一二三四五六七八九十百零〇"
 _HEADINGS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (0, re.compile(r"^第\s*([" + _CN + r"\d]{1,4})\s*(?:章|部分|篇)\s*(.*)$")),
+    (1, re.compile(r"^第\s*([" + _CN + r"\d]{1,4})\s*条(?![件例款])\s*(.*)$")),
     (1, re.compile(r"^([一二三四五六七八九十百]{1,4})\s*[、.]\s*(.*)$")),
     (2, re.compile(r"^\(\s*([一二三四五六七八九十百]{1,4})\s*\)\s*[、.]?\s*(.*)$")),
     (3, re.compile(r"^(\d{1,3})\s*(?:[、.](?!\d))\s*(.*)$")),
@@ -111,8 +112,8 @@ def heading_of(line: str) -> tuple[int, str, str] | None:
         rest = line[m.start(last) :].strip(" \t\u3000")
         if not fold(rest).strip(" .、,"):
             return None
-        if kind == 0:
-            return kind, f[: m.start(last)].strip(), rest
+        if f.startswith("第"):  # 第一章 / 第一部分 / 第一条: the label is printed as is
+            return kind, f[: m.start(last)].strip().replace(" ", ""), rest
         return kind, _canonical(kind, raw), rest
     return None
 
@@ -123,7 +124,7 @@ def build_outline(lines: list[str], start: int, end: int) -> Node:
     stack: list[Node] = [root]
     for i in range(start, end):
         line = lines[i]
-        h = heading_of(line)
+        h = heading_of(line) if "|" not in line else None
         if h is not None:
             kind, label, rest = h
             while len(stack) > 1 and stack[-1].kind >= kind:
@@ -161,6 +162,11 @@ class MeasureNode:
     runin: bool
 
 
+# Purpose, scope and validity clauses of 办法/措施 are not tasks (第一条 为…制定本办法; 本办法自…起施行).
+_BOILERPLATE_RE = re.compile(
+    r"^(?:为[^。]{0,120}?(?:制定|特制定)本|本(?:办法|措施|方案|意见|细则|规定|政策|通知|条例|计划|若干措施)[^。]{0,12}?"
+    r"(?:自|由|所称|适用|有效期|施行|执行|负责解释|解释)|(?:本[^。]{0,12})?自(?:印发|发布|公布)之日起)"
+)
 _NOT_HEADING_START = ("各", "对", "在", "通过", "按照", "根据", "为", "由", "我", "本", "该", "其", "如", "凡", "以上")
 _MODAL_RE = re.compile(r"(?<![重主需纲摘简首必])要(?![素点])|应当|应该|必须|务必|将会|已经|可以|了$")
 
@@ -216,6 +222,8 @@ def measure_nodes(root: Node) -> Iterator[MeasureNode]:
                         line=line,
                         runin=True,
                     )
+                continue
+            if _BOILERPLATE_RE.match(fold(child.head)):
                 continue
             yield MeasureNode(
                 node=child,

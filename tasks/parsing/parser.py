@@ -21,7 +21,7 @@ from .types import ParsedDocument, ParsedIndicator, ParsedMeasure, ParsedSection
 
 __all__ = ["parse_text"]
 
-_TIME_LIMIT_RE = re.compile(r"(?:完成|办结|落实)?(?:时限|期限|时间|时间节点)\s*:\s*(?P<value>[^\n;。]+)")
+_TIME_LIMIT_RE = re.compile(r"(?:完成|办结|落实)?(?:时限|期限|时间|时间节点)\s*:\s*(?P<value>[^\n;。)】]+)")
 _DOC_CLOSING_RE = re.compile(r"^(?:本(?:方案|意见|通知|计划|办法|细则|措施|规定|规划|实施方案|行动方案)|以上|上述)")
 _NOTE_SENTENCE_RE = re.compile(
     r"^(?:(?:充分|全面)?发挥[^。]*?(?:领导小组|联席会议|工作专班)[^。]*"
@@ -49,7 +49,7 @@ class _Work:
 def _body_start(lines: list[str]) -> int:
     best: dict[int, int] = {}
     for i, line in enumerate(lines):
-        h = heading_of(line)
+        h = heading_of(line) if "|" not in line else None
         if h is not None and h[0] not in best:
             best[h[0]] = i
     if not best:
@@ -139,7 +139,10 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
                     carry.append((w.mn.line, c.carry_forward))
             if w.inline:
                 w.has_clause = True
-            if w.trailing and not w.inline and run:
+            # Only a bracketed clause on its own line closes a run of siblings; unbracketed
+            # ``牵头单位：…`` lines under an item are that item's own.
+            section_like = all(c.bracketed for _, _, cl in w.trailing for c in cl)
+            if w.trailing and not w.inline and run and section_like:
                 covered = run + [w]
                 for line, _para, clauses in w.trailing:
                     for c in clauses:
@@ -216,8 +219,14 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
     measures: list[tuple[int, ParsedMeasure]] = []
     for order_line, w in ((w.mn.line, w) for w in works):
         measures.append((order_line, _measure_from_work(w, doc_year, meta.horizon)))
+    body_count = len(measures)
     for row in find_task_rows(lines):
-        measures.append((row.line, _measure_from_row(row, doc_year, meta.horizon)))
+        row_measure = _measure_from_row(row, doc_year, meta.horizon)
+        k = _same_task(row_measure, measures[:body_count])
+        if k is None:
+            measures.append((row.line, row_measure))
+        else:  # the table restates a body measure (附件 分工表): merge, keep the outline path
+            measures[k] = (measures[k][0], _merge_row(measures[k][1], row_measure))
     measures.sort(key=lambda x: x[0])
     final = tuple(ParsedMeasure(**{**m.__dict__, "order": k + 1}) for k, (_, m) in enumerate(measures))
 
@@ -257,6 +266,37 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
     )
 
 
+
+
+def _title_key(title: str) -> str:
+    f = fold(title).strip()
+    f = re.sub(r"^(?:\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十\d]{1,3}[、.])", "", f)
+    return re.sub(r"[\s,.;:、。\"“”‘’()《》]", "", f)
+
+
+def _same_task(row: ParsedMeasure, body: list[tuple[int, ParsedMeasure]]) -> int | None:
+    """Index of the body measure a task-table row restates (same title, or one title starts the other)."""
+    key = _title_key(row.title)
+    if len(key) < 4:
+        return None
+    for k, (_, m) in enumerate(body):
+        other = _title_key(m.title)
+        if len(other) >= 4 and (key == other or key.startswith(other) or other.startswith(key)):
+            return k
+    return None
+
+
+def _merge_row(m: ParsedMeasure, row: ParsedMeasure) -> ParsedMeasure:
+    """A body measure completed by its task-table row: units when it has none, the row's time limit."""
+    changes: dict[str, object] = {}
+    if not (m.lead or m.responsible) and (row.lead or row.responsible):
+        changes.update(lead=row.lead, responsible=row.responsible, inherited=False)
+    if row.deadline is not None or row.recurring is not None:
+        for name in ("deadline", "deadline_text", "recurring", "effective_deadline", "deadline_is_default"):
+            changes[name] = getattr(row, name)
+    return ParsedMeasure(**{**m.__dict__, **changes}) if changes else m
+
+
 def _sections(root: Node, measure_node_ids: set[int]) -> list[ParsedSection]:
     out: list[ParsedSection] = []
 
@@ -271,7 +311,7 @@ def _sections(root: Node, measure_node_ids: set[int]) -> list[ParsedSection]:
 
 
 def _dates(text: str, doc_year: int | None, horizon: dt.date | None, *, standalone: bool = False) -> dict[str, object]:
-    dl = find_deadline(text, doc_year)
+    dl = find_deadline(text, doc_year, standalone=standalone)
     rec = find_recurrence(text, standalone=standalone)
     deadline = dl.date if dl else None
     deadline_text = dl.text if dl else (rec.text if rec else None)
@@ -297,9 +337,11 @@ def _measure_from_work(w: _Work, doc_year: int | None, horizon: dt.date | None) 
     if mn.runin:
         prose = prose[len(mn.title) + 1 :] if prose.startswith(mn.title) else prose
     anc = mn.node.ancestors() + ([mn.node] if mn.runin else [])
-    limit = _TIME_LIMIT_RE.search(fold(prose))
+    # A time limit may sit inside the clause: （责任单位：…；完成时限：2024年底前）.
+    labelled = asg.unbracket_labels(text)
+    limit = _TIME_LIMIT_RE.search(fold(labelled))
     if limit:
-        value = prose[limit.start("value") : limit.end("value")]
+        value = labelled[limit.start("value") : limit.end("value")]
         dates = _dates(value, doc_year, horizon, standalone=True)
         if dates["deadline"] is None and dates["recurring"] is None:
             dates = _dates(prose, doc_year, horizon)
@@ -332,7 +374,7 @@ def _measure_from_row(row: object, doc_year: int | None, horizon: dt.date | None
     else:
         dates = _dates(row.task, doc_year, horizon)
     return ParsedMeasure(
-        path=(row.number,),
+        path=(*row.sections, row.number),
         title=re.split(r"。", row.task, maxsplit=1)[0].strip(),
         text=row.task,
         order=0,

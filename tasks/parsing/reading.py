@@ -162,17 +162,115 @@ _BLOCK_TAGS = frozenset(
 _SKIP_TAGS = frozenset("script style noscript template iframe nav footer select button svg canvas head".split())
 
 
+class _Cell:
+    """One ``<td>``/``<th>``: text fragments ("\n" for block breaks) and its spans."""
+
+    __slots__ = ("colspan", "nested", "parts", "rowspan")
+
+    def __init__(self, rowspan: int, colspan: int) -> None:
+        self.parts: list[str] = []
+        self.rowspan = rowspan
+        self.colspan = colspan
+        self.nested = False
+
+    def lines(self) -> list[str]:
+        return [ln for ln in (" ".join(seg.split()) for seg in "".join(self.parts).split("\n")) if ln]
+
+    def flat(self) -> str:
+        return " ".join("".join(self.parts).split())
+
+
+class _Table:
+    __slots__ = ("cell", "rows")
+
+    def __init__(self) -> None:
+        self.rows: list[list[_Cell]] = []
+        self.cell: _Cell | None = None
+
+
+def _span(attrs: list[tuple[str, str | None]], name: str) -> int:
+    for k, v in attrs:
+        if k == name and v:
+            m = re.match(r"\s*(\d+)", v)
+            if m:
+                return min(max(int(m.group(1)), 1), 50)
+    return 1
+
+
+# A cell this long is page layout (the whole article in one <td>), not a table cell.
+_LAYOUT_CELL_CHARS = 1500
+
+
+def _render_table(table: _Table) -> tuple[list[str], bool]:
+    """``(lines, is_data)``: data tables give one ``cell|cell`` line per row (rowspans repeated,
+    colspans once, a full-width single-cell row as ``text|``); layout tables give their text."""
+    rows = [r for r in table.rows if r]
+    width = max((sum(c.colspan for c in r) for r in rows), default=0)
+    cells = [c for r in rows for c in r]
+    if width <= 1 or any(c.nested or len(c.flat()) > _LAYOUT_CELL_CHARS for c in cells):
+        return [ln for c in cells for ln in c.lines()], False
+    out: list[str] = []
+    pending: dict[int, tuple[_Cell, int]] = {}  # column -> (cell, rows still covered)
+    for r in rows:
+        grid: list[_Cell | None] = []
+        queue = list(r)
+        col = 0
+        while queue or col in pending:
+            if col in pending:
+                cell, left = pending[col]
+                grid.append(cell)
+                if left <= 1:
+                    del pending[col]
+                else:
+                    pending[col] = (cell, left - 1)
+                col += 1
+                continue
+            cell = queue.pop(0)
+            for k in range(cell.colspan):
+                grid.append(cell if k == 0 else None)
+                if cell.rowspan > 1:
+                    pending[col + k] = (cell, cell.rowspan - 1) if k == 0 else (cell, cell.rowspan - 1)
+            col += cell.colspan
+        # Repeat a rowspan cell's text below; print a colspan cell once.
+        texts: list[str] = []
+        prev: _Cell | None = None
+        for g in grid:
+            if g is None or g is prev:
+                prev = g if g is not None else prev
+                continue
+            texts.append(g.flat())
+            prev = g
+        if not any(texts):
+            continue
+        if len(texts) == 1:
+            out.append(texts[0] + "|")
+        else:
+            out.append("|".join(texts))
+    return out, True
+
+
 class _HTMLText(HTMLParser):
-    """Collects visible text; ``<tr>`` rows become ``cell|cell`` lines."""
+    """Collects visible text; data-table rows become ``cell|cell`` lines (see :func:`_render_table`)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.skip = 0
-        self.row: list[str] | None = None
-        self.cell: list[str] | None = None
+        self.tables: list[_Table] = []
         self.title: list[str] = []
         self.in_title = False
+
+    def _sink(self) -> list[str] | None:
+        """Where text goes now: the open cell, nowhere (between cells), or the page."""
+        if not self.tables:
+            return self.out
+        cell = self.tables[-1].cell
+        return cell.parts if cell is not None else None
+
+    def _break(self) -> None:
+        sink = self._sink()
+        if sink is not None:
+            sink.append("\n")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title":
@@ -183,26 +281,33 @@ class _HTMLText(HTMLParser):
             return
         if self.skip:
             return
-        if tag == "tr":
-            self._end_row()
-            self.row = []
+        if tag == "table":
+            if self.tables and self.tables[-1].cell is not None:
+                self.tables[-1].cell.nested = True
+            self.tables.append(_Table())
+        elif tag == "tr":
+            if self.tables:
+                t = self.tables[-1]
+                t.cell = None
+                t.rows.append([])
         elif tag in ("td", "th"):
-            if self.row is None:
-                self.row = []
-            self._end_cell()
-            self.cell = []
+            if not self.tables:
+                self.tables.append(_Table())
+            t = self.tables[-1]
+            if not t.rows:
+                t.rows.append([])
+            t.cell = _Cell(_span(attrs, "rowspan"), _span(attrs, "colspan"))
+            t.rows[-1].append(t.cell)
         elif tag in _BLOCK_TAGS:
-            if self.cell is not None:
-                self.cell.append(" ")
-            else:
-                self.out.append("\n")
+            self._break()
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("br", "hr") and not self.skip:
-            if self.cell is not None:
-                self.cell.append(" ")
-            else:
-                self.out.append("\n")
+            self._break()
+        elif tag not in ("br", "hr"):
+            self.handle_starttag(tag, attrs)
+            if tag not in _VOID_TAGS:
+                self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
@@ -213,15 +318,28 @@ class _HTMLText(HTMLParser):
             return
         if self.skip:
             return
-        if tag in ("td", "th"):
-            self._end_cell()
-        elif tag == "tr":
-            self._end_row()
-        elif tag == "table":
-            self._end_row()
-            self.out.append("\n")
-        elif tag in _BLOCK_TAGS and self.cell is None:
-            self.out.append("\n")
+        if tag == "table":
+            self._close_table()
+        elif tag in ("td", "th"):
+            if self.tables:
+                self.tables[-1].cell = None
+        elif tag in _BLOCK_TAGS:
+            self._break()
+
+    def _close_table(self) -> None:
+        if not self.tables:
+            return
+        table = self.tables.pop()
+        lines, _ = _render_table(table)
+        sink = self._sink()
+        if sink is None:  # a table between the cells of another: keep it in that table's last cell
+            outer = self.tables[-1]
+            if outer.rows and outer.rows[-1]:
+                sink = outer.rows[-1][-1].parts
+                outer.rows[-1][-1].nested = True
+            else:
+                sink = self.out
+        sink.append("\n" + "\n".join(lines) + "\n")
 
     def handle_data(self, data: str) -> None:
         if self.in_title:
@@ -229,26 +347,17 @@ class _HTMLText(HTMLParser):
             return
         if self.skip:
             return
-        if self.cell is not None:
-            self.cell.append(data)
-        else:
-            self.out.append(data)
-
-    def _end_cell(self) -> None:
-        if self.cell is not None and self.row is not None:
-            self.row.append(" ".join("".join(self.cell).split()))
-        self.cell = None
-
-    def _end_row(self) -> None:
-        self._end_cell()
-        if self.row is not None:
-            if any(c for c in self.row):
-                self.out.append("\n" + "|".join(self.row) + "\n")
-            self.row = None
+        sink = self._sink()
+        if sink is not None:
+            sink.append(data)
 
     def text(self) -> str:
-        self._end_row()
+        while self.tables:
+            self._close_table()
         return "".join(self.out)
+
+
+_VOID_TAGS = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
 
 def html_to_text(markup: str) -> str:
@@ -302,18 +411,24 @@ def docx_to_text(data: bytes) -> str:
 
 
 def _table_lines(table: object) -> list[str]:
-    lines: list[str] = []
+    """One ``cell|cell`` line per row; a one-column table (a text box) gives its paragraphs, and a
+    full-width merged row (``一、大气污染防治``) gives ``text|`` so it stays inside the table."""
+    rows: list[list[object]] = []
     for row in table.rows:  # type: ignore[attr-defined]
-        cells: list[str] = []
-        seen: list[object] = []
+        cells: list[object] = []
         for cell in row.cells:
-            tc = cell._tc
-            if any(tc is s for s in seen):  # a horizontally merged cell repeats
+            if any(cell._tc is c._tc for c in cells):  # type: ignore[attr-defined]  # horizontal merge repeats
                 continue
-            seen.append(tc)
-            cells.append(" ".join(cell.text.split()))
-        if any(cells):
-            lines.append("|".join(cells))
+            cells.append(cell)
+        rows.append(cells)
+    if max((len(r) for r in rows), default=0) <= 1:
+        return [p.text.strip() for r in rows for c in r for p in c.paragraphs if p.text.strip()]  # type: ignore[attr-defined]
+    lines: list[str] = []
+    for cells in rows:
+        texts = [" ".join(c.text.split()) for c in cells]  # type: ignore[attr-defined]
+        if not any(texts):
+            continue
+        lines.append(texts[0] + "|" if len(texts) == 1 else "|".join(texts))
     return lines
 
 
@@ -340,6 +455,7 @@ class _Numbering:
     def __init__(self, document: object) -> None:
         self.formats: dict[tuple[str, int], tuple[str, str, int]] = {}
         self.counters: dict[str, list[int]] = {}
+        self.styles: dict[str, tuple[str, int]] = {}
         try:
             part = document.part.numbering_part  # type: ignore[attr-defined]
         except Exception:
@@ -368,6 +484,43 @@ class _Numbering:
                 continue
             for ilvl, spec in abstract.get(ref.get(ns + "val") or "", {}).items():
                 self.formats[(nid, ilvl)] = spec
+        self.styles = self._style_numbering(document)
+
+    def _style_numbering(self, document: object) -> dict[str, tuple[str, int]]:
+        """``styleId -> (numId, ilvl)`` for paragraph styles that carry numbering (标题 1 → 一、)."""
+        ns = self._NS
+        try:
+            root = document.styles.element  # type: ignore[attr-defined]
+        except Exception:
+            return {}
+        own: dict[str, tuple[str | None, int | None]] = {}
+        based: dict[str, str] = {}
+        for st in root.iter(ns + "style"):
+            sid = st.get(ns + "styleId")
+            if not sid:
+                continue
+            b = st.find(ns + "basedOn")
+            if b is not None and b.get(ns + "val"):
+                based[sid] = b.get(ns + "val") or ""
+            numpr = st.find(f"{ns}pPr/{ns}numPr")
+            if numpr is not None:
+                nid_el = numpr.find(ns + "numId")
+                ilvl_el = numpr.find(ns + "ilvl")
+                own[sid] = (
+                    nid_el.get(ns + "val") if nid_el is not None else None,
+                    int(ilvl_el.get(ns + "val") or 0) if ilvl_el is not None else None,
+                )
+        out: dict[str, tuple[str, int]] = {}
+        for sid in set(own) | set(based):
+            nid, ilvl, cur, hops = None, None, sid, 0
+            while cur and hops < 10:
+                n, lv = own.get(cur, (None, None))
+                nid = nid if nid is not None else n
+                ilvl = ilvl if ilvl is not None else lv
+                cur, hops = based.get(cur, ""), hops + 1
+            if nid is not None and nid != "0":
+                out[sid] = (nid, ilvl or 0)
+        return out
 
     def label(self, p: object) -> str:
         if not self.formats:
@@ -375,12 +528,17 @@ class _Numbering:
         ns = self._NS
         ppr = p.find(ns + "pPr")  # type: ignore[attr-defined]
         numpr = ppr.find(ns + "numPr") if ppr is not None else None
-        if numpr is None:
+        style_el = ppr.find(ns + "pStyle") if ppr is not None else None
+        from_style = self.styles.get(style_el.get(ns + "val") or "") if style_el is not None else None
+        if numpr is None and from_style is None:
             return ""
-        nid_el = numpr.find(ns + "numId")
-        ilvl_el = numpr.find(ns + "ilvl")
-        nid = nid_el.get(ns + "val") if nid_el is not None else None
-        ilvl = int(ilvl_el.get(ns + "val")) if ilvl_el is not None else 0
+        nid_el = numpr.find(ns + "numId") if numpr is not None else None
+        ilvl_el = numpr.find(ns + "ilvl") if numpr is not None else None
+        nid = nid_el.get(ns + "val") if nid_el is not None else (from_style[0] if from_style else None)
+        if ilvl_el is not None:
+            ilvl = int(ilvl_el.get(ns + "val") or 0)
+        else:
+            ilvl = from_style[1] if from_style else 0
         if nid is None or (nid, ilvl) not in self.formats:
             return ""
         counters = self.counters.setdefault(nid, [0] * 9)

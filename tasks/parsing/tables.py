@@ -43,6 +43,7 @@ class TaskRow:
     lead: str
     responsible: str
     deadline: str
+    sections: tuple[str, ...] = ()  # outline labels of numbered section rows above (``一``)
 
 
 def _cells(line: str) -> list[str]:
@@ -179,47 +180,127 @@ def _indicators_from_stream(cells: list[str]) -> list[tuple[str, str | None, str
     return out
 
 
+_CN_NUM_CELL_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\([一二三四五六七八九十]{1,3}\))[、.]?$")
+
+
+def _task_header(header: list[str]) -> dict[str, int | None] | None:
+    """Column indexes of a task-table header row, or None when ``header`` is not one."""
+    task = _col(header, r"任务|措施|内容|事项|举措|工作$|具体工作|主要工作|工作要求")
+    lead = _col(header, r"牵头|主办|主责")
+    resp = _col(header, r"责任(?:单位|部门|主体)|配合|协办|参与|协同", exclude=r"牵头")
+    if task is None or (lead is None and resp is None) or task in (lead, resp):
+        return None
+    if any(_is_int(c) for c in header):
+        return None
+    return {
+        "task": task,
+        "lead": lead,
+        "resp": resp,
+        "number": _col(header, r"序号|编号|^No"),
+        "deadline": _col(header, r"时限|期限|完成时间|时间|进度|节点"),
+        "category": _col(header, r"领域|类别|分类|方面|板块|重点工作$|项目$|类型", exclude=r"任务|措施"),
+    }
+
+
+def _section_label(cell: str) -> tuple[int, str] | None:
+    """``(kind, label)`` when a category cell is a numbered outline heading (``一、…``)."""
+    from .outline import heading_of
+
+    h = heading_of(cell)
+    if h is not None and h[0] <= 2:
+        return h[0], h[1]
+    m = _CN_NUM_CELL_RE.match(fold(cell).strip())
+    if m:
+        raw = fold(cell).strip().strip("、.")
+        return (2, "（" + raw.strip("()") + "）") if raw.startswith("(") else (1, raw)
+    return None
+
+
 def find_task_rows(lines: list[str]) -> list[TaskRow]:
-    """Rows of task tables (序号 | 重点任务 | 牵头单位 | 责任单位 | 完成时限, in any order)."""
+    """Rows of task tables (序号 | 重点任务 | 牵头单位 | 责任单位 | 完成时限, in any order).
+
+    A row with a single filled cell (``一、大气污染防治|``) or a Chinese-numbered 序号 and no
+    units is a section row: its label (``一``) opens the path of the rows below, and its text
+    is their category. A category column works the same way; a repeated header row is skipped.
+    """
     out: list[TaskRow] = []
     for block in table_blocks(lines):
         if block.stream:
             continue
         rows = [list(r) for r in block.rows]
-        for h_idx, header in enumerate(rows[:5]):
-            task = _col(header, r"任务|措施|内容|事项|举措|工作$|具体工作|主要工作|工作要求")
-            lead = _col(header, r"牵头|主办|主责")
-            resp = _col(header, r"责任(?:单位|部门|主体)|配合|协办|参与|协同", exclude=r"牵头")
-            if task is None or (lead is None and resp is None) or task in (lead, resp):
+        h_idx = None
+        spec: dict[str, int | None] | None = None
+        for k, header in enumerate(rows[:6]):
+            found = _task_header(header)
+            if found is not None:
+                h_idx, spec = k, found
+            elif spec is not None:
+                break  # the last of consecutive header rows (two-level headers) wins
+        if spec is None or h_idx is None:
+            continue
+        task = spec["task"]
+        assert task is not None
+        width = len(rows[h_idx])
+        sections: dict[int, str] = {}
+        section_titles: dict[int, str] = {}
+        current_cat = ""
+        count = 0
+        for k, row in enumerate(rows[h_idx + 1 :], start=1):
+            filled = [c for c in row if c]
+            if not filled:
                 continue
-            number = _col(header, r"序号|编号|^No")
-            deadline = _col(header, r"时限|期限|完成时间|时间|进度|节点")
-            category = _col(header, r"领域|类别|分类|方面|板块|重点工作$|项目$", exclude=r"任务|措施")
-            width = len(header)
-            current_cat = ""
-            for k, row in enumerate(rows[h_idx + 1 :], start=1):
-                if not any(row):
-                    continue
-                if len(row) < width:
-                    row = [""] * (width - len(row)) + row
+            if _task_header(row) is not None:
+                continue  # header repeated on every page
+            if len(set(filled)) == 1 and (len(filled) == 1 or len(row) < width) and not _is_int(filled[0]):
+                _open_section(filled[0], sections, section_titles)
+                current_cat = filled[0]
+                continue
+            if len(row) < width:
+                row = [""] * (width - len(row)) + row
 
-                def cell(col: int | None, row: list[str] = row) -> str:
-                    return row[col] if col is not None and col < len(row) else ""
+            def cell(col: int | None, row: list[str] = row) -> str:
+                return row[col] if col is not None and col < len(row) else ""
 
-                if category is not None and cell(category):
-                    current_cat = cell(category)
-                if not cell(task):
-                    continue
-                out.append(
-                    TaskRow(
-                        line=block.start + h_idx + k,
-                        number=fold(cell(number)).strip(" .、") or str(k),
-                        category=current_cat,
-                        task=cell(task),
-                        lead=cell(lead),
-                        responsible=cell(resp),
-                        deadline=cell(deadline),
-                    )
+            number = fold(cell(spec["number"])).strip(" .、")
+            if (
+                _CN_NUM_CELL_RE.match(number)
+                and not cell(spec["lead"])
+                and not cell(spec["resp"])
+                and not cell(spec["deadline"])
+            ):
+                _open_section(number + "、" + cell(task), sections, section_titles)
+                current_cat = cell(task)
+                continue
+            if spec["category"] is not None and cell(spec["category"]):
+                cat = cell(spec["category"])
+                if cat != current_cat:
+                    _open_section(cat, sections, section_titles)
+                    current_cat = cat
+            if not cell(task) or cell(task) == rows[h_idx][task]:
+                continue
+            count += 1
+            out.append(
+                TaskRow(
+                    line=block.start + h_idx + k,
+                    number=number or str(count),
+                    category=current_cat,
+                    task=cell(task),
+                    lead=cell(spec["lead"]),
+                    responsible=cell(spec["resp"]),
+                    deadline=cell(spec["deadline"]),
+                    sections=tuple(sections[kk] for kk in sorted(sections)),
                 )
-            break
+            )
     return out
+
+
+def _open_section(text: str, sections: dict[int, str], titles: dict[int, str]) -> None:
+    label = _section_label(text)
+    if label is None:
+        return
+    kind, lab = label
+    for deeper in [kk for kk in sections if kk >= kind]:
+        del sections[deeper]
+        titles.pop(deeper, None)
+    sections[kind] = lab
+    titles[kind] = text

@@ -114,8 +114,10 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Inline page furniture: 字号:[大 中 小], 字体:[ ], 浏览次数:, 打印 / 关闭.
 _INLINE_JUNK_RE = re.compile(
     r"(?:字[号体]\s*[:：]?\s*[\[【(（]\s*[大中小\s]*[\]】)）]"
+    r"|字[号体]\s*[:：]?\s*[大中小](?:[\s|丨/]*[大中小]){1,2}"
     r"|(?:浏览|访问|阅读|点击|累计)次数\s*[:：]\s*\d*"
-    r"|【?\s*(?:打印本页|关闭窗口|打印|关闭)\s*】?\s*$)"
+    r"|(?:[【\[]\s*(?:打印本页|关闭窗口|打印|关闭|收藏|分享|返回顶部)\s*[】\]]\s*)+$"
+    r"|(?:打印本页|关闭窗口)(?:[\s|丨]*(?:打印本页|关闭窗口|打印|关闭|收藏))*\s*$)"
 )
 # Whole lines that are site furniture, never document content (only short lines are tested).
 _JUNK_LINE_RE = re.compile(

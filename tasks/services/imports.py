@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 # Django imports
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
@@ -662,8 +662,13 @@ def policy_import(
         created_by=user if getattr(user, "pk", None) else None,
     )
     document.source_file.save(PurePath(filename).name or "policy.txt", ContentFile(data), save=False)
-    document.full_clean(exclude=["source_file"])
-    document.save()
+    document.full_clean(exclude=["source_file", "source_sha256"])
+    try:
+        with transaction.atomic():
+            document.save()
+    except IntegrityError:
+        # Someone imported the same bytes between our check and this insert.
+        raise ConflictError("同一文件正由他人导入或刚刚导入完成，请刷新后查看。", code="duplicate_import")
 
     # Measures, level by level so parents have primary keys (queries = outline depth, not size).
     rows: list[Measure] = []
