@@ -1,0 +1,53 @@
+"""The embedded fallback scheduler: sweep and deliver reminders in-process every --interval seconds.
+
+Used when there is no Redis (REDIS_URL empty), so the plain run command still delivers reminders.
+With Redis, run Celery beat + worker instead (docs/reminders.md).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from reminders.services import reminder_deliver_pending, reminder_sweep
+
+
+class Command(BaseCommand):
+    help = "进程内提醒调度（无 Redis 时的后备方案）：每隔 --interval 秒计算并发送提醒。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=int, default=60, help="两次运行的间隔秒数（默认 60）。")
+        parser.add_argument("--once", action="store_true", help="只运行一次后退出。")
+
+    def handle(self, *args, **options):
+        interval = max(1, options["interval"])
+        mode = "Redis 已配置，通常应改用 Celery beat/worker；" if settings.REDIS_URL else ""
+        self.stdout.write(
+            f"reminders: in-process fallback scheduler (no Celery) — {mode}每 {interval} 秒检查一次提醒。", ending="\n"
+        )
+        self.stdout.flush()
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        while not stop.is_set():
+            try:
+                close_old_connections()
+                swept = reminder_sweep()
+                stats = reminder_deliver_pending()
+                if swept.created or stats.sent or stats.failed:
+                    self.stdout.write(
+                        f"reminders: created={swept.created} sent={stats.sent} skipped={stats.skipped} "
+                        f"failed={stats.failed}"
+                    )
+                    self.stdout.flush()
+            except Exception as exc:  # keep the loop alive; the next round catches up
+                self.stderr.write(f"reminders: 本轮失败，稍后重试：{exc}")
+            finally:
+                close_old_connections()
+            if options["once"]:
+                break
+            stop.wait(interval)

@@ -1,0 +1,679 @@
+"""Reminders: the state-based sweep, the exactly-once claim, delivery, and rule writes.
+
+Design (docs/reminders.md):
+1. `reminder_sweep(today)` computes, from task state alone, every reminder that should have gone out
+   up to `today` (only the latest stage of each rule, so a missed day is caught up without a flood),
+   and inserts the missing ReminderLog rows with ON CONFLICT DO NOTHING. Running it twice adds nothing.
+2. `reminder_deliver_pending()` repeatedly claims ONE due pending row with
+   SELECT … FOR UPDATE SKIP LOCKED, sends it, and marks it sent in the same transaction. Parallel
+   workers never take the same row; a worker killed mid-send rolls back and the row is sent again
+   later (in-app notifications are written in that same transaction, so they are exactly-once; external
+   channels carry the log id as an idempotency key for receivers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q
+from django.utils import timezone
+
+from accounts.models import DeptRole, User
+from common.dates import local_now
+from tasks.lights import overdue_q
+from tasks.models import CLOSED_STATUSES, PolicyDocument, ProgressReport, Task
+
+from . import channels
+from .models import (
+    HOOK_CHANNELS,
+    Channel,
+    ChannelConfig,
+    Notification,
+    ReminderKind,
+    ReminderLog,
+    ReminderRule,
+    default_channels,
+    default_days_before,
+    default_report_days_before,
+)
+from .schedule import (
+    add_working_days,
+    current_period,
+    is_working_day,
+    next_allowed,
+    working_days_after,
+    working_days_before,
+)
+
+logger = logging.getLogger(__name__)
+
+# A fixed key for pg_try_advisory_xact_lock: "duba" in ASCII.
+SWEEP_LOCK_KEY = 0x64756261
+MAX_ATTEMPTS = 6
+BACKOFF_MINUTES = (1, 5, 30, 120, 360)
+DIGEST_SOON_WORKING_DAYS = 5
+OPEN_KINDS_FOR_OWNER = (ReminderKind.DUE_SOON, ReminderKind.OVERDUE, ReminderKind.REPORT_DUE)
+
+
+# --- Rules ---
+
+
+@dataclass(frozen=True)
+class EffectiveRule:
+    """The rule values that apply to one document (its own rule, else the global one, else defaults)."""
+
+    days_before: tuple[int, ...] = tuple(default_days_before())
+    overdue_repeat_days: int = 3
+    escalate_leader_after_days: int | None = 3
+    escalate_supervisor_after_days: int | None = 7
+    report_due_days_before: tuple[int, ...] = tuple(default_report_days_before())
+    quiet_hours_start: dt.time | None = dt.time(22, 0)
+    quiet_hours_end: dt.time | None = dt.time(7, 0)
+    channels: frozenset[str] = frozenset(default_channels())
+    digest_enabled: bool = True
+
+    @classmethod
+    def from_model(cls, rule: ReminderRule) -> EffectiveRule:
+        return cls(
+            days_before=tuple(sorted({int(d) for d in rule.days_before}, reverse=True)),
+            overdue_repeat_days=max(1, rule.overdue_repeat_days),
+            escalate_leader_after_days=rule.escalate_leader_after_days,
+            escalate_supervisor_after_days=rule.escalate_supervisor_after_days,
+            report_due_days_before=tuple(sorted({int(d) for d in rule.report_due_days_before}, reverse=True)),
+            quiet_hours_start=rule.quiet_hours_start,
+            quiet_hours_end=rule.quiet_hours_end,
+            channels=frozenset(rule.channels),
+            digest_enabled=rule.digest_enabled,
+        )
+
+
+@dataclass
+class RuleBook:
+    """Every active rule, loaded in one query."""
+
+    global_rule: EffectiveRule
+    by_document: dict[int, EffectiveRule]
+
+    def for_document(self, document_id: int | None) -> EffectiveRule:
+        if document_id is None:
+            return self.global_rule
+        return self.by_document.get(document_id, self.global_rule)
+
+    def all(self) -> list[EffectiveRule]:
+        return [self.global_rule, *self.by_document.values()]
+
+
+def rule_book() -> RuleBook:
+    """Load the global rule and every per-document rule (built-in defaults when there is no global rule)."""
+    global_rule = EffectiveRule()
+    by_document: dict[int, EffectiveRule] = {}
+    for rule in ReminderRule.objects.filter(active=True):
+        if rule.document_id is None:
+            global_rule = EffectiveRule.from_model(rule)
+        else:
+            by_document[rule.document_id] = EffectiveRule.from_model(rule)
+    return RuleBook(global_rule=global_rule, by_document=by_document)
+
+
+@transaction.atomic
+def reminder_rule_create(*, data: dict[str, Any]) -> ReminderRule:
+    """Create a rule (global when `document` is empty); a sweep is enqueued after commit."""
+    rule = ReminderRule(**data)
+    rule.full_clean()
+    rule.save()
+    transaction.on_commit(lambda: enqueue_sweep())
+    return rule
+
+
+@transaction.atomic
+def reminder_rule_update(*, rule: ReminderRule, data: dict[str, Any]) -> ReminderRule:
+    """Change a rule's fields; a sweep is enqueued after commit so new thresholds apply at once."""
+    for name, value in data.items():
+        setattr(rule, name, value)
+    rule.full_clean()
+    rule.save(update_fields=[*data.keys(), "updated_at"])
+    transaction.on_commit(lambda: enqueue_sweep())
+    return rule
+
+
+@transaction.atomic
+def reminder_rule_delete(*, rule: ReminderRule) -> None:
+    """Delete a rule; its documents fall back to the global rule."""
+    rule.delete()
+
+
+# --- Planning: what should have been sent up to `today` ---
+
+
+@dataclass
+class People:
+    """Active users by role, loaded once per sweep."""
+
+    liaisons: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    leaders: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    supervisors: list[int] = field(default_factory=list)
+    emails: dict[int, str] = field(default_factory=dict)
+    active: set[int] = field(default_factory=set)
+
+
+def _load_people() -> People:
+    people = People()
+    rows = User.objects.filter(is_active=True).values_list("id", "department_id", "dept_role", "is_supervisor", "email")
+    for user_id, department_id, role, is_supervisor, email in rows:
+        people.active.add(user_id)
+        if email:
+            people.emails[user_id] = email
+        if department_id is not None and role == DeptRole.LIAISON:
+            people.liaisons[department_id].append(user_id)
+        if department_id is not None and role == DeptRole.LEADER:
+            people.leaders[department_id].append(user_id)
+        if is_supervisor:
+            people.supervisors.append(user_id)
+    return people
+
+
+def _load_hooks() -> dict[int | None, list[tuple[int, str]]]:
+    hooks: dict[int | None, list[tuple[int, str]]] = defaultdict(list)
+    for hook_id, kind, department_id in ChannelConfig.objects.filter(active=True).values_list(
+        "id", "kind", "department_id"
+    ):
+        hooks[department_id].append((hook_id, kind))
+    return hooks
+
+
+class _Planner:
+    """Turns (task, kind, date key) occasions into ReminderLog rows for every target and channel."""
+
+    def __init__(self, *, now: dt.datetime) -> None:
+        self.now_local = timezone.localtime(now)
+        self.people = _load_people()
+        self.hooks = _load_hooks()
+        self.rows: list[ReminderLog] = []
+
+    def _not_before(self, rule: EffectiveRule) -> dt.datetime:
+        return next_allowed(self.now_local, rule.quiet_hours_start, rule.quiet_hours_end)
+
+    def owners(self, owner_id: int | None, department_id: int) -> list[int]:
+        """The task's owner and the department's liaisons; the leaders when there is nobody else."""
+        ids = list(dict.fromkeys([*([owner_id] if owner_id in self.people.active else []),
+                                  *self.people.liaisons.get(department_id, [])]))
+        return ids or list(self.people.leaders.get(department_id, []))
+
+    def add(
+        self,
+        *,
+        rule: EffectiveRule,
+        kind: str,
+        date_key: str,
+        people: Iterable[int],
+        task_id: int | None = None,
+        department_id: int | None = None,
+        hooks: bool = True,
+    ) -> None:
+        not_before = self._not_before(rule)
+        for user_id in people:
+            if Channel.INAPP in rule.channels:
+                self.rows.append(ReminderLog(
+                    task_id=task_id, recipient_id=user_id, target=f"u:{user_id}", kind=kind,
+                    channel=Channel.INAPP, date_key=date_key, not_before=not_before,
+                ))
+            if Channel.EMAIL in rule.channels and user_id in self.people.emails:
+                self.rows.append(ReminderLog(
+                    task_id=task_id, recipient_id=user_id, target=f"u:{user_id}", kind=kind,
+                    channel=Channel.EMAIL, date_key=date_key, not_before=not_before,
+                ))
+        if not hooks:
+            return
+        scoped = [*self.hooks.get(None, []), *(self.hooks.get(department_id, []) if department_id else [])]
+        for hook_id, hook_kind in scoped:
+            if hook_kind in rule.channels:
+                self.rows.append(ReminderLog(
+                    task_id=task_id, webhook_id=hook_id, target=f"w:{hook_id}", kind=kind,
+                    channel=hook_kind, date_key=date_key, not_before=not_before,
+                ))
+
+
+def _latest_stage(anchor: dt.date, offsets: Iterable[int], today: dt.date) -> int | None:
+    """The offset N whose fire date (N working days before `anchor`) is the latest one not after today."""
+    best: tuple[dt.date, int] | None = None
+    for n in offsets:
+        fire = working_days_before(anchor, n)
+        if fire <= today and (best is None or fire > best[0]):
+            best = (fire, n)
+    return best[1] if best else None
+
+
+def due_tasks_queryset(*, today: dt.date, horizon: dt.date):
+    """Open tasks that are overdue (tasks.lights.overdue_q) or due by `horizon`: the bare due-row SQL."""
+    return (
+        Task.objects.filter(deadline__isnull=False, deadline__lte=horizon)
+        .exclude(status__in=list(CLOSED_STATUSES))
+        .annotate(overdue=ExpressionWrapper(overdue_q(today), output_field=BooleanField()))
+        .order_by()
+        .values_list("id", "deadline", "department_id", "owner_id", "measure__document_id", "overdue")
+    )
+
+
+def _plan_task_reminders(planner: _Planner, book: RuleBook, today: dt.date) -> dict[int, list[int]]:
+    """Due-soon, overdue and escalation rows; returns {department_id: [overdue, due soon]} for digests."""
+    max_before = max((max(r.days_before, default=0) for r in book.all()), default=0)
+    horizon = add_working_days(today, max(max_before, DIGEST_SOON_WORKING_DAYS) + 1)
+    soon_limit = add_working_days(today, DIGEST_SOON_WORKING_DAYS)
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    supervisors = planner.people.supervisors
+    for task_id, deadline, department_id, owner_id, document_id, overdue in due_tasks_queryset(
+        today=today, horizon=horizon
+    ).iterator(chunk_size=5000):
+        rule = book.for_document(document_id)
+        if overdue:
+            counts[department_id][0] += 1
+            late = working_days_after(deadline, today)
+            if late < 1:
+                continue  # overdue since a weekend/holiday only: the first 催办 goes out on the next working day
+            stage = 1 + ((late - 1) // rule.overdue_repeat_days) * rule.overdue_repeat_days
+            planner.add(rule=rule, kind=ReminderKind.OVERDUE, date_key=f"{deadline}:overdue-{stage}",
+                        people=planner.owners(owner_id, department_id), task_id=task_id, department_id=department_id)
+            if rule.escalate_leader_after_days is not None and late >= rule.escalate_leader_after_days:
+                planner.add(rule=rule, kind=ReminderKind.ESCALATE_LEADER, date_key=f"{deadline}",
+                            people=planner.people.leaders.get(department_id, []), task_id=task_id,
+                            department_id=department_id)
+            if rule.escalate_supervisor_after_days is not None and late >= rule.escalate_supervisor_after_days:
+                planner.add(rule=rule, kind=ReminderKind.ESCALATE_SUPERVISOR, date_key=f"{deadline}",
+                            people=supervisors, task_id=task_id, department_id=department_id)
+            continue
+        if deadline <= soon_limit:
+            counts[department_id][1] += 1
+        stage = _latest_stage(deadline, rule.days_before, today)
+        if stage is not None:
+            planner.add(rule=rule, kind=ReminderKind.DUE_SOON, date_key=f"{deadline}:D-{stage}",
+                        people=planner.owners(owner_id, department_id), task_id=task_id, department_id=department_id)
+    return counts
+
+
+def _plan_report_reminders(planner: _Planner, book: RuleBook, today: dt.date) -> None:
+    """Report-due rows: open tasks of documents whose reporting period closes soon, with no report yet."""
+    active: dict[str, list[int]] = defaultdict(list)  # period key -> document ids
+    stages: dict[int, tuple[str, int, dt.date]] = {}
+    documents = PolicyDocument.objects.exclude(reporting_cycle="").values_list("id", "reporting_cycle", "reporting_day")
+    for document_id, cycle, reporting_day in documents:
+        rule = book.for_document(document_id)
+        period = current_period(cycle, reporting_day, today)
+        if period is None or not rule.report_due_days_before:
+            continue
+        key, close = period
+        stage = _latest_stage(close, rule.report_due_days_before, today)
+        if stage is not None:
+            active[key].append(document_id)
+            stages[document_id] = (key, stage, close)
+    for key, document_ids in active.items():
+        reported = ProgressReport.objects.filter(task=OuterRef("pk"), period=key)
+        tasks = (
+            Task.objects.filter(measure__document_id__in=document_ids)
+            .exclude(status__in=list(CLOSED_STATUSES))
+            .exclude(Exists(reported))
+            .order_by()
+            .values_list("id", "department_id", "owner_id", "measure__document_id")
+        )
+        for task_id, department_id, owner_id, document_id in tasks.iterator(chunk_size=5000):
+            _, stage, _close = stages[document_id]
+            planner.add(rule=book.for_document(document_id), kind=ReminderKind.REPORT_DUE,
+                        date_key=f"{key}:R-{stage}", people=planner.owners(owner_id, department_id),
+                        task_id=task_id, department_id=department_id)
+
+
+def _plan_digests(planner: _Planner, book: RuleBook, today: dt.date, counts: dict[int, list[int]]) -> None:
+    """One digest per leader of a department with overdue or soon-due work, and one per supervisor."""
+    rule = book.global_rule
+    if not rule.digest_enabled or not is_working_day(today) or not counts:
+        return
+    for department_id in counts:
+        planner.add(rule=rule, kind=ReminderKind.DIGEST_LEADER, date_key=today.isoformat(),
+                    people=planner.people.leaders.get(department_id, []), hooks=False)
+    planner.add(rule=rule, kind=ReminderKind.DIGEST_SUPERVISOR, date_key=today.isoformat(),
+                people=planner.people.supervisors, hooks=False)
+
+
+def plan_reminders(*, today: dt.date, now: dt.datetime) -> list[ReminderLog]:
+    """Every ReminderLog row that should exist for `today`, from task state only (unsaved)."""
+    book = rule_book()
+    planner = _Planner(now=now)
+    counts = _plan_task_reminders(planner, book, today)
+    _plan_report_reminders(planner, book, today)
+    _plan_digests(planner, book, today, counts)
+    return planner.rows
+
+
+# --- The sweep ---
+
+
+@dataclass
+class SweepResult:
+    """What one sweep did. `locked_out`: another sweep held the lock, nothing was done."""
+
+    planned: int = 0
+    created: int = 0
+    created_rows: list[ReminderLog] = field(default_factory=list)
+    locked_out: bool = False
+
+
+def _try_sweep_lock() -> bool:
+    """A transaction-scoped PostgreSQL advisory lock, so two beats never sweep at once.
+
+    On SQLite the database write lock already serialises sweeps; ON CONFLICT DO NOTHING makes a
+    concurrent sweep harmless either way — the lock only saves the duplicate work.
+    """
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SWEEP_LOCK_KEY])
+        return bool(cursor.fetchone()[0])
+
+
+def reminder_sweep(
+    *, today: dt.date | None = None, now: dt.datetime | None = None, dry_run: bool = False, enqueue: bool = False
+) -> SweepResult:
+    """Insert the missing reminder rows up to `today` (idempotent); optionally enqueue delivery after commit."""
+    now = now or timezone.now()
+    today = today or timezone.localtime(now).date()
+    with transaction.atomic():
+        if not _try_sweep_lock():
+            logger.info("reminder sweep skipped: another sweep holds the lock")
+            return SweepResult(locked_out=True)
+        rows = plan_reminders(today=today, now=now)
+        last_id = ReminderLog.objects.aggregate(m=Max("id"))["m"] or 0
+        ReminderLog.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+        created = ReminderLog.objects.filter(id__gt=last_id)
+        result = SweepResult(planned=len(rows))
+        if dry_run:
+            result.created_rows = list(created.order_by("id"))
+            result.created = len(result.created_rows)
+            transaction.set_rollback(True)
+            return result
+        result.created = created.count()
+        if enqueue and result.created:
+            transaction.on_commit(lambda: enqueue_delivery())
+    logger.info("reminder sweep %s: planned=%s created=%s", today, result.planned, result.created)
+    return result
+
+
+# --- Claim and deliver ---
+
+
+@dataclass
+class DeliveryStats:
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+    def add(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+
+def reminder_claim_next(*, now: dt.datetime) -> ReminderLog | None:
+    """Lock the oldest due pending row, skipping rows other workers hold. Call inside a transaction."""
+    # No joins in the locking query: it stays an index scan on the partial index with trivial planning.
+    log = (
+        ReminderLog.objects.select_for_update(skip_locked=True)
+        .filter(status=ReminderLog.Status.PENDING, not_before__lte=now)
+        .order_by("not_before", "id")
+        .first()
+    )
+    return _with_related(log) if log else None
+
+
+def _with_related(log: ReminderLog) -> ReminderLog:
+    """Attach the task (with measure, document, department) in one query; recipient/webhook by pk."""
+    if log.task_id is not None:
+        log.task = Task.objects.select_related("measure__document", "department").get(pk=log.task_id)
+    return log
+
+
+def reminder_deliver_next(*, now: dt.datetime | None = None) -> str | None:
+    """Claim one due row, send it and record the outcome in one transaction: "sent"/"skipped"/"failed", or None."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        log = reminder_claim_next(now=now)
+        if log is None:
+            return None
+        return _deliver(log, now=now)
+
+
+def reminder_deliver_log(*, log_id: int, now: dt.datetime | None = None) -> str | None:
+    """Deliver one specific row if it is still pending and due (another worker may hold or have sent it)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        log = (
+            ReminderLog.objects.select_for_update(skip_locked=True)
+            .filter(id=log_id, status=ReminderLog.Status.PENDING, not_before__lte=now)
+            .first()
+        )
+        return _deliver(_with_related(log), now=now) if log else None
+
+
+def reminder_deliver_pending(
+    *, now: dt.datetime | None = None, limit: int | None = None, on_outcome: Callable[[str], None] | None = None
+) -> DeliveryStats:
+    """Deliver due pending rows one by one until none is left (or `limit`); safe to run in parallel."""
+    stats = DeliveryStats()
+    done = 0
+    while limit is None or done < limit:
+        outcome = reminder_deliver_next(now=now)
+        if outcome is None:
+            break
+        stats.add(outcome)
+        if on_outcome:
+            on_outcome(outcome)
+        done += 1
+    return stats
+
+
+def _mark(log: ReminderLog, status: str, *, now: dt.datetime, error: str = "") -> str:
+    log.status = status
+    log.last_error = error[:2000]
+    fields = ["status", "last_error", "attempts"]
+    if status == ReminderLog.Status.SENT:
+        log.sent_at = now
+        fields.append("sent_at")
+    log.save(update_fields=fields)
+    return status
+
+
+def _stale_reason(log: ReminderLog) -> str:
+    """Why a pending row no longer applies (the task changed after the sweep), or ""."""
+    task = log.task
+    if log.recipient_id is not None and not log.recipient.is_active:  # type: ignore[union-attr]
+        return "接收人已停用"
+    if log.webhook_id is not None and not log.webhook.active:  # type: ignore[union-attr]
+        return "推送渠道已停用"
+    if task is None:
+        return ""
+    if task.status in CLOSED_STATUSES:
+        return "任务已办结或取消"
+    if log.kind == ReminderKind.REPORT_DUE:
+        period = log.date_key.split(":")[0]
+        if ProgressReport.objects.filter(task_id=task.pk, period=period).exists():
+            return "本期进展已报送"
+        return ""
+    if not log.date_key.startswith(str(task.deadline)):
+        return "完成时限已变更"
+    return ""
+
+
+def _deliver(log: ReminderLog, *, now: dt.datetime) -> str:
+    reason = _stale_reason(log)
+    if reason:
+        return _mark(log, ReminderLog.Status.SKIPPED, now=now, error=reason)
+    message = render_message(log)
+    log.attempts += 1
+    if log.channel == Channel.EMAIL and not log.recipient.email:  # type: ignore[union-attr]
+        return _mark(log, ReminderLog.Status.SKIPPED, now=now, error="接收人没有邮箱")
+    try:
+        # A savepoint: a failure (even a bug) is recorded on the row instead of poisoning the queue.
+        with transaction.atomic():
+            _send(log, message)
+    except Exception as exc:
+        logger.warning("reminder %s via %s failed (attempt %s): %s", log.pk, log.channel, log.attempts, exc)
+        if log.attempts >= MAX_ATTEMPTS:
+            return _mark(log, ReminderLog.Status.FAILED, now=now, error=str(exc))
+        delay = BACKOFF_MINUTES[min(log.attempts, len(BACKOFF_MINUTES)) - 1]
+        log.not_before = now + dt.timedelta(minutes=delay)
+        log.last_error = str(exc)[:2000]
+        log.save(update_fields=["not_before", "last_error", "attempts"])
+        return "failed"
+    return _mark(log, ReminderLog.Status.SENT, now=now)
+
+
+def _send(log: ReminderLog, message: channels.Message) -> None:
+    if log.channel == Channel.INAPP:
+        Notification.objects.create(
+            user_id=log.recipient_id, log=log, task=log.task, kind=log.kind, title=message.title, body=message.body
+        )
+    elif log.channel == Channel.EMAIL:
+        channels.send_email(address=log.recipient.email, message=message)  # type: ignore[union-attr]
+    elif log.channel in HOOK_CHANNELS:
+        hook = log.webhook
+        assert hook is not None
+        if hook.kind == Channel.WECOM:
+            channels.send_wecom(url=hook.url, message=message)
+        elif hook.kind == Channel.DINGTALK:
+            channels.send_dingtalk(url=hook.url, secret=hook.secret, message=message)
+        else:
+            channels.send_webhook(url=hook.url, secret=hook.secret, message=message)
+
+
+# --- Messages ---
+
+
+def render_message(log: ReminderLog) -> channels.Message:
+    """Title and body (Chinese) for one log row, from the task's current state."""
+    today = local_now().date()
+    data: dict[str, Any] = {"date_key": log.date_key, "task_id": log.task_id}
+    if log.task is None:
+        return _render_digest(log, today, data)
+    task = log.task
+    measure = task.measure
+    department = task.department.name
+    deadline = task.deadline
+    data.update(department=department, deadline=str(deadline) if deadline else None,
+                document=measure.document.title)
+    subject = f"{measure.title}（{measure.document.title}）"
+    if log.kind == ReminderKind.DUE_SOON and deadline:
+        left = working_days_after(today, deadline)
+        when = "今日截止" if deadline <= today else f"还有 {left} 个工作日到期"
+        return channels.Message(log.pk, log.kind, f"【临近截止】{measure.title}",
+                                f"{department}：{subject}，完成时限 {deadline}，{when}。请按时办结并报送进展。", data)
+    if log.kind == ReminderKind.REPORT_DUE:
+        period = log.date_key.split(":")[0]
+        return channels.Message(log.pk, log.kind, f"【进展报送】{period} 期进展待报送",
+                                f"{department}：{subject} 尚未报送 {period} 期进展，请在报送截止日前填报。", data)
+    late = working_days_after(deadline, today) if deadline else 0
+    if log.kind == ReminderKind.OVERDUE:
+        title = f"【逾期催办】{measure.title}"
+        body = f"{department}：{subject} 已超过完成时限 {deadline}（逾期 {late} 个工作日），请尽快办理。"
+    elif log.kind == ReminderKind.ESCALATE_LEADER:
+        title = f"【逾期升级】{measure.title}"
+        body = f"贵部门（{department}）任务 {subject} 已逾期 {late} 个工作日，请督促承办人办理。"
+    else:
+        title = f"【督查室督办】{measure.title}"
+        body = f"{department} 的任务 {subject} 已逾期 {late} 个工作日，已升级至督查室。"
+    return channels.Message(log.pk, log.kind, title, body, data)
+
+
+def _render_digest(log: ReminderLog, today: dt.date, data: dict[str, Any]) -> channels.Message:
+    soon = add_working_days(today, DIGEST_SOON_WORKING_DAYS)
+    open_tasks = Task.objects.exclude(status__in=list(CLOSED_STATUSES))
+    if log.kind == ReminderKind.DIGEST_LEADER and log.recipient is not None:
+        open_tasks = open_tasks.filter(department_id=log.recipient.department_id)
+        scope = log.recipient.department.name if log.recipient.department else "本部门"
+    else:
+        scope = "全市"
+    agg = open_tasks.aggregate(
+        overdue=Count("id", filter=overdue_q(today)),
+        soon=Count("id", filter=Q(deadline__gte=today, deadline__lte=soon)),
+        departments=Count("department_id", filter=overdue_q(today), distinct=True),
+    )
+    data.update(agg)
+    body = f"{scope}：逾期任务 {agg['overdue']} 项"
+    if log.kind == ReminderKind.DIGEST_SUPERVISOR:
+        body += f"（涉及 {agg['departments']} 个部门）"
+    body += f"，{DIGEST_SOON_WORKING_DAYS} 个工作日内到期 {agg['soon']} 项。"
+    return channels.Message(log.pk, log.kind, f"【每日督办汇总】{today}", body, data)
+
+
+# --- Reads for other apps ---
+
+
+def escalation_state_for(task_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """{task_id: {"level": "none|leader|supervisor", "last_reminded_at": datetime|None}} in one query."""
+    ids = list(task_ids)
+    state: dict[int, dict[str, Any]] = {i: {"level": "none", "last_reminded_at": None} for i in ids}
+    if not ids:
+        return state
+    rows = (
+        ReminderLog.objects.filter(task_id__in=ids)
+        .exclude(status=ReminderLog.Status.SKIPPED)
+        .order_by()
+        .values("task_id")
+        .annotate(
+            leader=Count("id", filter=Q(kind=ReminderKind.ESCALATE_LEADER)),
+            supervisor=Count("id", filter=Q(kind=ReminderKind.ESCALATE_SUPERVISOR)),
+            last=Max("sent_at"),
+        )
+    )
+    for row in rows:
+        level = "supervisor" if row["supervisor"] else "leader" if row["leader"] else "none"
+        state[row["task_id"]] = {"level": level, "last_reminded_at": row["last"]}
+    return state
+
+
+# --- Notifications ---
+
+
+def notification_mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
+    """Mark the user's notifications read (all unread when `notification_ids` is None); returns how many."""
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(id__in=notification_ids)
+    return qs.update(read_at=timezone.now())
+
+
+# --- Enqueueing (never lets a broker outage break the caller) ---
+
+
+def broker_available() -> bool:
+    """False in the embedded mode (no REDIS_URL): the in-process loop sweeps instead of Celery."""
+    return bool(getattr(settings, "REDIS_URL", ""))
+
+
+def safe_enqueue(job: Any, *args: Any, **kwargs: Any) -> bool:
+    """apply_async that logs and swallows broker errors: the next sweep catches up with anything lost."""
+    if not broker_available():
+        return False
+    try:
+        job.apply_async(args=args, kwargs=kwargs, retry=False)
+    except Exception:
+        logger.warning("could not enqueue %s; the next reminder sweep will catch up", job.name, exc_info=True)
+        return False
+    return True
+
+
+def enqueue_sweep() -> bool:
+    """Ask a worker to sweep now (after a rule change)."""
+    from .jobs import reminders_sweep_job
+
+    return safe_enqueue(reminders_sweep_job)
+
+
+def enqueue_delivery(fanout: int | None = None) -> int:
+    """Start `fanout` parallel delivery jobs; SKIP LOCKED splits the pending rows between them."""
+    from .jobs import reminders_deliver_pending_job
+
+    fanout = fanout or int(getattr(settings, "REMINDERS_DELIVERY_FANOUT", 2))
+    return sum(safe_enqueue(reminders_deliver_pending_job) for _ in range(fanout))
