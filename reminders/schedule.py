@@ -83,14 +83,13 @@ _CYCLE_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 
 
 def period_key(cycle: str, year: int, end_month: int) -> str:
-    """The ProgressReport.period label of the period ending in `end_month`: 2026-11, 2026-Q4, 2026-H2, 2026."""
-    if cycle == "monthly":
-        return f"{year}-{end_month:02d}"
-    if cycle == "quarterly":
-        return f"{year}-Q{end_month // 3}"
-    if cycle == "semiannual":
-        return f"{year}-H{end_month // 6}"
-    return str(year)
+    """The ProgressReport.period label of the period ending in `end_month` (2026-11, 2026-Q4, 2026-H2, 2026).
+
+    The labels themselves are defined once, in tasks.progress.period_key.
+    """
+    from tasks.progress import period_key as label_of_period_containing
+
+    return label_of_period_containing(cycle, dt.date(year, end_month, 1))
 
 
 def _close_date(year: int, month: int, reporting_day: int) -> dt.date:

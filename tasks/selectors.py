@@ -8,7 +8,6 @@ Every list here is one query (annotations and subqueries, never per-row lookups)
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -305,31 +304,19 @@ def overdue_tasks(*, user: Any, token: Any = None, today: dt.date | None = None)
     )
 
 
-def derived_escalation_level(days_overdue: int) -> int:
-    """Escalation by days overdue alone: 0 none, 1 催办 (1–7 天), 2 督办 (8–30 天), 3 约谈 (> 30 天)."""
-    if days_overdue <= 0:
-        return 0
-    if days_overdue <= 7:
-        return 1
-    if days_overdue <= 30:
-        return 2
-    return 3
+ESCALATION_LABELS = {"none": "未升级", "leader": "已报部门负责人", "supervisor": "已报督查室"}
 
 
 def escalation_state_for(tasks: Sequence[Task]) -> dict[int, dict[str, Any]]:
-    """Hook for the reminders app: task id → {"level": int, ...} from its escalation table.
+    """Task id → {"level": "none|leader|supervisor", "last_reminded_at"} from the reminder log.
 
-    Returns {} while no reminders app is installed (callers then fall back to derived_escalation_level).
-    The reminders app provides `reminders.selectors.escalation_state_for_tasks(task_ids) -> dict`.
+    The escalation rules live in the reminders app; this only reads what it has sent (one query).
     """
     if not apps.is_installed("reminders"):
         return {}
-    try:
-        module = importlib.import_module("reminders.selectors")
-    except ImportError:
-        return {}
-    provider = getattr(module, "escalation_state_for_tasks", None)
-    return provider([t.pk for t in tasks]) if provider is not None else {}
+    from reminders.services import escalation_state_for as reminders_escalation_state
+
+    return reminders_escalation_state([t.pk for t in tasks])
 
 
 # --- Documents and measures ---

@@ -123,22 +123,28 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 class OverdueTaskSerializer(TaskSerializer):
-    """An overdue task for 督查室, with its escalation state."""
+    """An overdue task for 督查室, with its escalation state from the reminder log."""
 
-    escalation_level = serializers.SerializerMethodField()
+    escalation_level = serializers.SerializerMethodField(
+        help_text="none 未升级 / leader 已报部门负责人 / supervisor 已报督查室"
+    )
+    last_reminded_at = serializers.SerializerMethodField()
 
     class Meta(TaskSerializer.Meta):
-        fields = [*TaskSerializer.Meta.fields, "escalation_level"]
+        fields = [*TaskSerializer.Meta.fields, "escalation_level", "last_reminded_at"]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.IntegerField())
-    def get_escalation_level(self, obj: Task) -> int:
-        from tasks.selectors import derived_escalation_level
+    def _state(self, obj: Task) -> dict:
+        return self.context.get("escalation", {}).get(obj.pk) or {}
 
-        state = self.context.get("escalation", {}).get(obj.pk)
-        if state and "level" in state:
-            return int(state["level"])
-        return derived_escalation_level(getattr(obj, "days_overdue", 0) or 0)
+    @extend_schema_field(serializers.ChoiceField(choices=["none", "leader", "supervisor"]))
+    def get_escalation_level(self, obj: Task) -> str:
+        return self._state(obj).get("level", "none")
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_last_reminded_at(self, obj: Task) -> str | None:
+        value = self._state(obj).get("last_reminded_at")
+        return serializers.DateTimeField().to_representation(value) if value else None
 
 
 # --- Action inputs ---

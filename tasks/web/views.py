@@ -364,12 +364,9 @@ def overdue(request: HttpRequest) -> HttpResponse:
     """逾期清单 (督查室): overdue tasks with days overdue, escalation level and last report."""
     rows = _decorate(task_selectors.overdue_tasks(user=request.user))
     state = task_selectors.escalation_state_for(rows)
-    labels = {0: "", 1: "催办", 2: "督办", 3: "约谈"}
     for t in rows:
-        level = state.get(t.pk, {}).get("level") if state else None
-        if level is None:
-            level = task_selectors.derived_escalation_level(t.days_overdue)
-        t.escalation = labels.get(level, str(level))
+        level = state.get(t.pk, {}).get("level", "none")
+        t.escalation = "" if level == "none" else task_selectors.ESCALATION_LABELS.get(level, level)
     return _render(request, "web/overdue.html", "overdue", {"tasks": rows, "today": local_today()})
 
 

@@ -339,7 +339,8 @@ def test_overdue_for_supervisors_ordered_with_last_report(client_for, supervisor
     rows = body["results"]
     assert [r["id"] for r in rows] == [older.pk, small_city["overdue"].pk]
     assert [r["days_overdue"] for r in rows] == [62, 12]
-    assert [r["escalation_level"] for r in rows] == [3, 2]
+    # Nothing has been escalated yet: the level comes from the reminder log, not from a guess.
+    assert [r["escalation_level"] for r in rows] == ["none", "none"]
     assert rows[1]["last_report"]["progress"] == "收尾中"
     assert rows[0]["last_report"] is None
     assert client_for(liaison).get("/api/v1/overdue/").status_code == 403
@@ -452,3 +453,21 @@ def test_schema_and_swagger_ui_load_without_cdn(client_for, staff):
     assert "swagger-ui" in html
     for cdn in ("cdn.jsdelivr", "unpkg.com", "cdnjs"):
         assert cdn not in html
+
+
+@pytest.mark.django_db
+def test_overdue_escalation_level_comes_from_the_reminder_log(client_for, supervisor, small_city):
+    from django.utils import timezone
+
+    from reminders.models import ReminderLog
+
+    task = small_city["overdue"]
+    ReminderLog.objects.create(
+        task=task, recipient=supervisor, target=f"user:{supervisor.pk}", kind="escalate_supervisor",
+        channel="inapp", date_key="2026-07-01", status=ReminderLog.Status.SENT, not_before=timezone.now(),
+        sent_at=timezone.now(),
+    )
+    rows = client_for(supervisor).get("/api/v1/overdue/").json()["results"]
+    by_id = {r["id"]: r for r in rows}
+    assert by_id[task.pk]["escalation_level"] == "supervisor"
+    assert by_id[task.pk]["last_reminded_at"] is not None
