@@ -189,7 +189,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Task modules are listed explicitly: our domain app is called `tasks`, and no module is named tasks.py.
-CELERY_IMPORTS: list[str] = ["reminders.jobs"]
+CELERY_IMPORTS: list[str] = ["reminders.jobs", "tasks.jobs"]
 # The reminder schedule, in code; DatabaseScheduler copies it into django-celery-beat's tables at start.
 # CELERY_TIMEZONE is Asia/Shanghai, so crontab times are Beijing times. Run exactly ONE beat.
 # DUBAN_REMINDERS_BEAT_SECONDS (tests only) replaces both entries by a fast fixed interval.
@@ -205,6 +205,11 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-deliver": {
         "task": "reminders.deliver_pending",
         "schedule": _REMINDER_BEAT_SECONDS or 60.0,
+    },
+    # Daily at 00:20 Beijing time: keep last month's traffic lights (only the 1st of a month writes).
+    "lights-snapshot": {
+        "task": "tasks.light_snapshot",
+        "schedule": crontab(hour=0, minute=20),
     },
 }
 # Parallel delivery jobs started by each sweep (SELECT … SKIP LOCKED splits the rows between them).

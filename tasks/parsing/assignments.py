@@ -64,6 +64,8 @@ def unbracket_labels(text: str) -> str:
         return text
     parts.append(text[last:])
     return "".join(parts)
+
+
 _VERB_RE = re.compile(
     r"(?P<verb>按职责分工负责|按照职责分工负责|按职责负责|根据职责负责|分工负责|共同负责|负责落实|具体负责|牵头负责|组织落实|"
     r"按职责落实|牵头|负责|配合|参与|协助|协办|落实)$"

@@ -25,7 +25,7 @@ _DASH = r"[-—–~至到]{1,2}"
 
 # Citations never carry deadlines or targets: 《…》 titles, 〔2018〕 numbers, (2018~2020年) spans.
 _CITATION_RE = re.compile(
-    r"《[^《》]*》|〔\d{4}〕\d*号?|\[\d{4}\]\d*号|[(（]\s*\d{4}\s*[-—–~至]{1,2}\s*\d{4}\s*年?\s*[)）]"
+    r"《[^《》]*》|〔\d{4}〕\d*号?|\[\d{4}\]\d*号|[(（]\s*\d{4}\s*年?\s*[-—–~至]{1,2}\s*\d{4}\s*年?\s*[)）]"
 )
 
 
@@ -73,7 +73,7 @@ _YM_RE = re.compile(
     _PREFIX + r"?(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<post>(?:底|末|份)?\s*(?:之|以)?前|底|末|止)"
 )
 _YM_TO_RE = re.compile(_PREFIX + r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?!\s*\d)")
-_RANGE_RE = re.compile(r"(?P<y1>\d{4})\s*" + _DASH + r"\s*(?P<y>\d{4})\s*年(?:\s*(?:底|末)\s*(?:之|以)?前?)?")
+_RANGE_RE = re.compile(r"(?P<y1>\d{4})\s*(?:年\s*)?" + _DASH + r"\s*(?P<y>\d{4})\s*年(?:\s*(?:底|末)\s*(?:之|以)?前?)?")
 _Y_TO_RE = re.compile(_PREFIX + r"(?P<y>\d{4})\s*年(?:\s*(?:底|末|年底|年末))?(?:\s*(?:之|以)?前)?(?!\s*\d{1,2}\s*月)")
 _Y_BEFORE_RE = re.compile(r"(?P<y>\d{4})\s*年\s*(?:(?:年)?(?:底|末)\s*(?:之|以)?前|(?:之|以)前|前|底|末|内)(?!\s*\d)")
 _Y_HALF_RE = re.compile(
@@ -85,11 +85,17 @@ _YEAR_END_RE = re.compile(
     r"(?<![\d每一二三四五六七八九十两几半当])(?<!每年)(?:(?:本年|今年|年)\s*(?:底|末)\s*(?:之|以)?前|年内)"
 )
 # Without a year: 第三季度末前, 二季度前, 上半年前 (the document's year).
-_Q_BEFORE_RE = re.compile(
-    r"(?<![\d年每])(?P<h>上半年|下半年|第?[一二三四]季度)\s*(?:末|底)?\s*(?:之|以)?前"
-)
+_Q_BEFORE_RE = re.compile(r"(?<![\d年每])(?P<h>上半年|下半年|第?[一二三四]季度)\s*(?:末|底)?\s*(?:之|以)?前")
 # A time-limit cell holding only a month or a year: 2025年6月, 2024年, 2024年12月.
-_CELL_YM_RE = re.compile(r"^\s*(?P<y>\d{4})\s*年\s*(?:(?P<m>\d{1,2})\s*月(?:份)?)?\s*(?:完成)?\s*$")
+_CELL_YM_RE = re.compile(
+    r"^\s*(?P<y>\d{4})\s*[年.\-/]\s*(?:(?P<m>\d{1,2})\s*(?:月(?:份)?|[.\-/]\s*(?P<d>\d{1,2})\s*日?|(?=\s*$))"
+    r"(?:\s*(?P<d2>\d{1,2})\s*日)?)?\s*(?:底|末)?\s*(?:(?:之|以)?前)?\s*(?:完成)?\s*$"
+)
+# A cell with a quarter, half-year or month only (第四季度, 上半年, 12月): the document's year.
+_CELL_PART_RE = re.compile(
+    r"^\s*(?:(?P<h>上半年|下半年|第?[一二三四]季度)|(?P<m>\d{1,2})\s*月(?:份)?)\s*(?:底|末)?\s*(?:(?:之|以)?前)?"
+    r"\s*(?:完成)?\s*$"
+)
 
 _QUARTER_END = {"一": 3, "二": 6, "三": 9, "四": 12}
 
@@ -115,12 +121,14 @@ def _candidates(folded: str, doc_year: int | None, *, standalone: bool = False) 
             return
         found.append((s, e, date))
 
-    for m in _YMD_RE.finditer(folded):
+    has_month = "月" in folded
+    has_part = "季度" in folded or "半年" in folded
+    for m in _YMD_RE.finditer(folded) if has_month else ():
         if m.group("post") or m.group(0).lstrip().startswith(("到", "至", "截", "力", "争", "确", "计", "预", "最")):
             add(m, _date(int(m.group("y")), int(m.group("m")), int(m.group("d"))))
-    for m in _YM_RE.finditer(folded):
+    for m in _YM_RE.finditer(folded) if has_month else ():
         add(m, _month_end(int(m.group("y")), int(m.group("m"))))
-    for m in _YM_TO_RE.finditer(folded):
+    for m in _YM_TO_RE.finditer(folded) if has_month else ():
         add(m, _month_end(int(m.group("y")), int(m.group("m"))))
     for m in _RANGE_RE.finditer(folded):
         y1, y2 = int(m.group("y1")), int(m.group("y"))
@@ -128,23 +136,27 @@ def _candidates(folded: str, doc_year: int | None, *, standalone: bool = False) 
             add(m, _month_end(y2, 12))
     for m in _Y_TO_RE.finditer(folded):
         add(m, _month_end(int(m.group("y")), 12))
-    for m in _Y_HALF_RE.finditer(folded):
+    for m in _Y_HALF_RE.finditer(folded) if has_part else ():
         add(m, _month_end(int(m.group("y")), _half_month(m.group("h"))))
     for m in _Y_BEFORE_RE.finditer(folded):
         add(m, _month_end(int(m.group("y")), 12))
     if doc_year is not None:
-        for m in _MD_RE.finditer(folded):
+        for m in _MD_RE.finditer(folded) if has_month else ():
             add(m, _date(doc_year, int(m.group("m")), int(m.group("d"))))
-        for m in _M_RE.finditer(folded):
+        for m in _M_RE.finditer(folded) if has_month else ():
             add(m, _month_end(doc_year, int(m.group("m") or m.group("m2"))))
         for m in _YEAR_END_RE.finditer(folded):
             add(m, _month_end(doc_year, 12))
-        for m in _Q_BEFORE_RE.finditer(folded):
+        for m in _Q_BEFORE_RE.finditer(folded) if has_part else ():
             add(m, _month_end(doc_year, _half_month(m.group("h"))))
     if standalone and not found:
         m = _CELL_YM_RE.match(folded)
         if m:
-            add(m, _month_end(int(m.group("y")), int(m.group("m") or 12)))
+            y, mo, d = int(m.group("y")), int(m.group("m") or 12), m.group("d") or m.group("d2")
+            add(m, _date(y, mo, int(d)) if d else _month_end(y, mo))
+        elif doc_year is not None and (m := _CELL_PART_RE.match(folded)):
+            month = _half_month(m.group("h")) if m.group("h") else int(m.group("m"))
+            add(m, _month_end(doc_year, month))
     return found
 
 

@@ -1,6 +1,6 @@
 """The document outline: numbered headings, their paragraphs, and which nodes are measures.
 
-Levels, from the top: ``第一章/第一部分``, ``一、``, ``（一）``/``(一)``, ``1.``/``1、``/``1．``,
+Levels, from the top: ``第一章/第一部分``, ``一、`` or ``第一条``, ``（一）``/``(一)``, ``1.``/``1、``/``1．``,
 ``（1）``/``(1)``/``1)``, ``①``. A heading closes every open node of its own or a lower level,
 so skipped levels are fine.
 

@@ -266,8 +266,6 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
     )
 
 
-
-
 def _title_key(title: str) -> str:
     f = fold(title).strip()
     f = re.sub(r"^(?:\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十\d]{1,3}[、.])", "", f)

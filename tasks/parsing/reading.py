@@ -2,8 +2,10 @@
 
 Guarantees: :func:`read_document` returns ``(text, encoding, source_format)`` or raises
 :class:`PolicyParseError` (codes ``empty``, ``binary``, ``too_large``, ``unsupported_format``,
-``bad_docx``, ``decode``); no other exception escapes. Tables come out as one line per row
-with cells joined by ``|``; HTML block elements become line breaks.
+``bad_docx``, ``decode``); no other exception escapes. Data tables come out as one line per row
+with cells joined by ``|`` (rowspans repeated, a full-width row as ``text|``); layout tables
+(one column, nested tables, a whole article in a cell) come out as their text lines; HTML block
+elements become line breaks; Word automatic numbering (paragraph or style) is printed.
 """
 
 from __future__ import annotations
@@ -207,7 +209,12 @@ def _render_table(table: _Table) -> tuple[list[str], bool]:
     rows = [r for r in table.rows if r]
     width = max((sum(c.colspan for c in r) for r in rows), default=0)
     cells = [c for r in rows for c in r]
-    if width <= 1 or any(c.nested or len(c.flat()) > _LAYOUT_CELL_CHARS for c in cells):
+    multi = sum(1 for r in rows if sum(1 for c in r if c.flat()) >= 2)
+    if (
+        width <= 1
+        or any(c.nested or len(c.flat()) > _LAYOUT_CELL_CHARS for c in cells)
+        or (multi < 2 and any(len(c.lines()) >= 2 for c in cells))  # a sidebar next to the article
+    ):
         return [ln for c in cells for ln in c.lines()], False
     out: list[str] = []
     pending: dict[int, tuple[_Cell, int]] = {}  # column -> (cell, rows still covered)

@@ -226,8 +226,10 @@ def find_task_rows(lines: list[str]) -> list[TaskRow]:
     out: list[TaskRow] = []
     for block in table_blocks(lines):
         if block.stream:
+            out.extend(_task_rows_from_stream(block))
             continue
-        rows = [list(r) for r in block.rows]
+        # Split again keeping empty trailing cells: ``一|产业升级||||`` is a full-width row.
+        rows = [[c.strip(" \t\u3000") for c in ln.split("|")] for ln in lines[block.start : block.end]]
         h_idx = None
         spec: dict[str, int | None] | None = None
         for k, header in enumerate(rows[:6]):
@@ -241,6 +243,7 @@ def find_task_rows(lines: list[str]) -> list[TaskRow]:
         task = spec["task"]
         assert task is not None
         width = len(rows[h_idx])
+        rows = [r[:-1] if len(r) == width + 1 and not r[-1] else r for r in rows]
         sections: dict[int, str] = {}
         section_titles: dict[int, str] = {}
         current_cat = ""
@@ -304,3 +307,76 @@ def _open_section(text: str, sections: dict[int, str], titles: dict[int, str]) -
         titles.pop(deeper, None)
     sections[kind] = lab
     titles[kind] = text
+
+
+def _task_rows_from_stream(block: TableBlock) -> list[TaskRow]:
+    """Task rows of a copied web table: one cell per line (``1 |``, ``推进… |``, ``市发改委 |``).
+
+    The header is the leading run of non-numeric cells; a row starts at the next running 序号.
+    A row one cell short is taken to have its lead cell merged with the row above (rowspan).
+    A lone ``一、…`` cell where a row would start is a section row.
+    """
+    cells: list[tuple[int, str]] = [(block.start + k, c) for k, r in enumerate(block.rows) for c in r if c]
+    header: list[str] = []
+    for _, c in cells[:10]:
+        if _is_int(c) or _section_label(c) is not None:
+            break
+        header.append(c)
+    spec = None
+    for start in range(len(header)):
+        spec = _task_header(header[start:])
+        if spec is not None:
+            header = header[start:]
+            break
+    if spec is None or spec["number"] != 0:
+        return []
+    width = len(header)
+    body = cells[cells.index(next(c for c in cells if c[1] == header[-1])) + 1 :]
+    # Split the stream into rows at the running number.
+    chunks: list[tuple[int, list[str]]] = []
+    sections: dict[int, str] = {}
+    titles: dict[int, str] = {}
+    expected = 1
+    for k, (line, c) in enumerate(body):
+        if _is_int(c) and int(fold(c).strip(". ")) == expected:
+            chunks.append((line, [c]))
+            expected += 1
+            continue
+        nxt = body[k + 1][1] if k + 1 < len(body) else ""
+        starts_row = _is_int(nxt) and int(fold(nxt).strip(". ")) == expected
+        if starts_row and (not chunks or len(chunks[-1][1]) >= width - 1) and _section_label(c) is not None:
+            chunks.append((-1, [c]))
+            continue
+        if chunks and chunks[-1][0] >= 0:
+            chunks[-1][1].append(c)
+    out: list[TaskRow] = []
+    prev: list[str] | None = None
+    category = ""
+    for line, row in chunks:
+        if line < 0:
+            _open_section(row[0], sections, titles)
+            category = row[0]
+            continue
+        if len(row) == width - 1 and prev is not None and spec["lead"] is not None:
+            row = row[: spec["lead"]] + [prev[spec["lead"]]] + row[spec["lead"] :]
+        if len(row) != width:
+            prev = None
+            continue
+        prev = row
+
+        def cell(col: int | None, row: list[str] = row) -> str:
+            return row[col] if col is not None else ""
+
+        out.append(
+            TaskRow(
+                line=line,
+                number=fold(row[0]).strip(" .、"),
+                category=category,
+                task=cell(spec["task"]),
+                lead=cell(spec["lead"]),
+                responsible=cell(spec["resp"]),
+                deadline=cell(spec["deadline"]),
+                sections=tuple(sections[k] for k in sorted(sections)),
+            )
+        )
+    return out

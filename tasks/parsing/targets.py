@@ -56,9 +56,11 @@ _CONDITION_SENTENCE_RE = re.compile(r"(?:^|(?<=[。!?;]))\s*对(?!标|接|照|�
 _REGULATORY_RE = re.compile(r"上限|下限|容积率|建筑密度|补助|补贴|奖补|资助|奖励|给予|贴息|扶持资金|收费|罚款")
 _SCOPE_BEFORE = re.compile(r"(?:全市|全省|全国|全区|全县|全州|我市|我省|我区|我县|现有|已有|目前|共有)\s*$")
 _PER_YEAR_RE = re.compile(
-    r"每年|年均|每季|每月|每半年|未来[一二三四五六七八九十两\d]+年|[一二三四五六七八九十两\d]+年累计"
+    r"每年|年均|每季|每月|每半年|未来[一二三四五六七八九十两\d]+年|(?<!\d)(?:[一二三四五六七八九十两]+|\d{1,2})年累计"
 )
 _CLAUSE_DELIMS = ",;。!?:"
+# Existing state, not a commitment: 2023年以来已出台政策12项, 截至目前已建成….
+_EXISTING_RE = re.compile(r"以来|截至目前|截止目前|目前已|现已|已累计")
 _THRESHOLD_UNITS = re.compile(r"元|亩|平方米|吨|千瓦")
 _THRESHOLD_AFTER = re.compile(r"^\s*(?:\(含\))?\s*(?:及)?(?:以上|以下)\s*(?:\(含\))?\s*[^\s,;。、!?:\d的(]")
 
@@ -117,7 +119,7 @@ def find_targets(text: str) -> list[ParsedTarget]:
         clause = masked[c_start:c_end]
         if _REGULATORY_RE.search(clause):
             continue
-        if _SCOPE_BEFORE.search(before):
+        if _SCOPE_BEFORE.search(before) or _EXISTING_RE.search(clause):
             continue
         if unit and _THRESHOLD_UNITS.search(unit) and _THRESHOLD_AFTER.match(after):
             continue

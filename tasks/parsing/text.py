@@ -150,6 +150,10 @@ def clean_lines(text: str) -> list[str]:
         line = _INLINE_JUNK_RE.sub("", line).strip(_BLANKISH)
         if not line:
             continue
+        if "\t" in line:  # a table row copied from Word: cells separated by tabs
+            fields = line.split("\t")
+            if len(fields) >= 3 and sum(1 for f in fields if f.strip(_BLANKISH)) >= 2:
+                line = "|".join(f.strip(_BLANKISH) for f in fields)
         if len(line) <= 60 and _JUNK_LINE_RE.match(fold(line)):
             continue
         # A bare list marker left by stripped markup ("•", "1.") carries nothing.

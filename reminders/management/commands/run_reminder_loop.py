@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from reminders.services import reminder_deliver_pending, reminder_sweep
+from tasks.services.snapshots import light_snapshot_month_end
 
 
 class Command(BaseCommand):
@@ -38,6 +39,8 @@ class Command(BaseCommand):
                 close_old_connections()
                 swept = reminder_sweep()
                 stats = reminder_deliver_pending()
+                # What beat's daily "lights-snapshot" entry does with Celery (idempotent, cheap when done).
+                light_snapshot_month_end()
                 if swept.created or stats.sent or stats.failed:
                     self.stdout.write(
                         f"reminders: created={swept.created} sent={stats.sent} skipped={stats.skipped} "

@@ -1,0 +1,16 @@
+"""Celery jobs of the tasks app: thin adapters (primitives in, one service call). Not named tasks.py on purpose."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.db import DatabaseError
+
+
+@shared_task(name="tasks.light_snapshot", autoretry_for=(DatabaseError,), retry_backoff=5, max_retries=5)
+def light_snapshot_job(today: str | None = None) -> int:
+    """Keep last month's traffic lights as history (idempotent: only the first run of a month writes)."""
+    from tasks.services.snapshots import light_snapshot_month_end
+
+    return light_snapshot_month_end(today=dt.date.fromisoformat(today) if today else None)
