@@ -22,6 +22,10 @@ from .types import ParsedDocument, ParsedIndicator, ParsedMeasure, ParsedSection
 __all__ = ["parse_text"]
 
 _TIME_LIMIT_RE = re.compile(r"(?:完成|办结|落实)?(?:时限|期限|时间|时间节点)\s*:\s*(?P<value>[^\n;。)】]+)")
+# A document-wide convention: "（排在第一位的为牵头单位）", "列第一位的部门为牵头部门", "首位为牵头单位".
+_FIRST_IS_LEAD_RE = re.compile(
+    r"(?:排在|排|列在|列|位列|名列)?(?:第一位|首位|第一个|第一)的?(?:部门|单位)?(?:为|是)牵头(?:部门|单位)?"
+)
 _DOC_CLOSING_RE = re.compile(r"^(?:本(?:方案|意见|通知|计划|办法|细则|措施|规定|规划|实施方案|行动方案)|以上|上述)")
 _NOTE_SENTENCE_RE = re.compile(
     r"^(?:(?:充分|全面)?发挥[^。]*?(?:领导小组|联席会议|工作专班)[^。]*"
@@ -208,6 +212,12 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
         lead, resp = asg.in_sentence_roles("\n".join(w.text_paras))
         _add(w.lead, lead)
         _add(w.responsible, resp)
+
+    # "排在第一位的为牵头单位": in lists without an explicit lead, the first unit leads.
+    if _FIRST_IS_LEAD_RE.search(fold(text)):
+        for w in works:
+            if not w.lead and w.responsible:
+                w.lead.append(w.responsible.pop(0))
 
     # Document-level notes from the general sentences of measures.
     for w in works:

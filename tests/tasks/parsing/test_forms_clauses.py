@@ -89,3 +89,24 @@ def test_bracketed_clause_on_own_line_still_covers_the_run_above() -> None:
         (["市工信局"], ["市商务局"], True),
         (["市发改委"], [], False),
     ]
+
+
+def test_first_listed_unit_leads_when_the_document_says_so() -> None:
+    text = """一、优化营商环境
+1.深化审批改革。全面推行告知承诺制。（省司法厅、省政务服务管理局按职责分工负责）
+2.加大融资支持。扩大普惠贷款。（人民银行省分行牵头，省财政厅配合）
+（排在第一位的为牵头单位）
+"""
+    out = gold(text.encode(), "a.txt")
+    assert [(m["lead"], m["responsible"]) for m in out["measures"]] == [
+        (["省司法厅"], ["省政务服务管理局"]),
+        (["人民银行省分行"], ["省财政厅"]),  # an explicit lead is kept as printed
+    ]
+
+
+def test_without_the_convention_a_plain_list_has_no_lead() -> None:
+    text = """一、优化营商环境
+1.深化审批改革。全面推行告知承诺制。（省司法厅、省政务服务管理局按职责分工负责）
+"""
+    out = gold(text.encode(), "a.txt")
+    assert [(m["lead"], m["responsible"]) for m in out["measures"]] == [([], ["省司法厅", "省政务服务管理局"])]
