@@ -214,7 +214,8 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
         _add(w.responsible, resp)
 
     # "排在第一位的为牵头单位": in lists without an explicit lead, the first unit leads.
-    if _FIRST_IS_LEAD_RE.search(fold(text)):
+    first_is_lead = bool(_FIRST_IS_LEAD_RE.search(fold(text)))
+    if first_is_lead:
         for w in works:
             if not w.lead and w.responsible:
                 w.lead.append(w.responsible.pop(0))
@@ -231,7 +232,7 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
         measures.append((order_line, _measure_from_work(w, doc_year, meta.horizon)))
     body_count = len(measures)
     for row in find_task_rows(lines):
-        row_measure = _measure_from_row(row, doc_year, meta.horizon)
+        row_measure = _measure_from_row(row, doc_year, meta.horizon, first_is_lead=first_is_lead)
         k = _same_task(row_measure, measures[:body_count])
         if k is None:
             measures.append((row.line, row_measure))
@@ -371,12 +372,19 @@ def _measure_from_work(w: _Work, doc_year: int | None, horizon: dt.date | None) 
     )
 
 
-def _measure_from_row(row: object, doc_year: int | None, horizon: dt.date | None) -> ParsedMeasure:
+def _measure_from_row(
+    row: object, doc_year: int | None, horizon: dt.date | None, *, first_is_lead: bool = False
+) -> ParsedMeasure:
     from .tables import TaskRow
 
     assert isinstance(row, TaskRow)
     lead = [n for n, _ in asg.split_names(row.lead)]
-    resp = [n for n, _ in asg.split_names(row.responsible)]
+    resp: list[str] = []
+    # A 责任单位 cell may mark its lead: "市市场监管局（牵头）、市税务局", "市住建局牵头，市财政局配合".
+    for name, verb in asg.split_names(row.responsible):
+        (lead if verb in ("牵头", "牵头负责") else resp).append(name)
+    if first_is_lead and not lead and resp:
+        lead.append(resp.pop(0))
     if row.deadline:
         dates = _dates(row.deadline, doc_year, horizon, standalone=True)
     else:
