@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import cast
+
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import User
 from reminders import selectors, services
 from reminders.models import Notification
 
@@ -33,12 +36,12 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             return Notification.objects.none()
         raw = self.request.query_params.get("unread")
         unread = {"true": True, "1": True, "false": False, "0": False}.get((raw or "").lower())
-        return selectors.notification_list(user=self.request.user, unread=unread)
+        return selectors.notification_list(user=cast(User, self.request.user), unread=unread)
 
     @action(detail=True, methods=["post"])
     def read(self, request: Request, pk: str | None = None) -> Response:
         notification = self.get_object()  # 404 for other users' notifications
-        services.notification_mark_read(user=request.user, notification_ids=[notification.pk])
+        services.notification_mark_read(user=cast(User, request.user), notification_ids=[notification.pk])
         notification.refresh_from_db()
         return Response(NotificationSerializer(notification).data)
 
@@ -47,12 +50,14 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         """Body {"ids": [..]} marks those; an empty body marks all unread."""
         data = NotificationMarkReadInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        count = services.notification_mark_read(user=request.user, notification_ids=data.validated_data.get("ids"))
+        count = services.notification_mark_read(
+            user=cast(User, request.user), notification_ids=data.validated_data.get("ids")
+        )
         return Response({"marked": count})
 
     @action(detail=False, methods=["get"], url_path="unread-count")
     def unread_count(self, request: Request) -> Response:
-        return Response({"unread": selectors.notification_list(user=request.user, unread=True).count()})
+        return Response({"unread": selectors.notification_list(user=cast(User, request.user), unread=True).count()})
 
 
 class ReminderRuleViewSet(viewsets.ModelViewSet):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -54,7 +54,7 @@ class TaskFilterForm(forms.Form):
 
     def __init__(self, *args: Any, show_department: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["document"].queryset = PolicyDocument.objects.only("id", "title")
+        cast(forms.ModelChoiceField, self.fields["document"]).queryset = PolicyDocument.objects.only("id", "title")
         if not show_department:
             del self.fields["department"]
 
@@ -130,7 +130,7 @@ class NameMapForm(forms.Form):
     target = forms.CharField(required=False)  # "d:<id>" or "g:<id>"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("action") == "map":
             target = data.get("target") or ""
             kind, _, pk = target.partition(":")
@@ -159,10 +159,12 @@ class BulkAssignForm(forms.Form):
 
     def __init__(self, *args: Any, measure_ids: list[int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measures"].choices = [(pk, str(pk)) for pk in (measure_ids or [])]
+        cast(forms.TypedMultipleChoiceField, self.fields["measures"]).choices = [
+            (pk, str(pk)) for pk in (measure_ids or [])
+        ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("lead") and not data.get("responsible"):
             raise forms.ValidationError("请至少选择牵头单位或责任单位。")
         return data

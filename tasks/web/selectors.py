@@ -114,14 +114,14 @@ def document_outline(*, document_id: int, user: Any, today: dt.date | None = Non
         .order_by("role", "department__order", "id")
     )
     visible = dict(
-        task_list_for_user(user=user, today=today)
+        task_list_for_user(user=user, today=today)  # type: ignore[misc]
         .filter(measure__document_id=document_id)
         .values_list("pk", "light")
     )
     nodes = {m.pk: OutlineNode(m) for m in measures}
     for t in all_tasks:
-        t.in_scope = t.pk in visible
-        t.light = visible.get(t.pk, "")
+        t.in_scope = t.pk in visible  # type: ignore[attr-defined]
+        t.light = visible.get(t.pk, "")  # type: ignore[attr-defined]
         if t.measure_id in nodes:
             nodes[t.measure_id].tasks.append(t)
     roots: list[OutlineNode] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from common.dates import local_today
 from common.errors import DomainError, NotFoundError, StaleWriteError
 from departments.models import Department, DepartmentGroup, UnresolvedName
@@ -60,11 +61,16 @@ def _render(
     return render(request, template, {"nav": _nav(request), "nav_active": active, **context}, status=status)
 
 
+def _me(request: HttpRequest) -> User:
+    """The logged-in user (every view here is behind login_required)."""
+    return cast(User, request.user)
+
+
 def _decorate(tasks: Iterable[Task]) -> list[Task]:
     """Attach the Chinese light label to annotated tasks (display only)."""
     out = list(tasks)
     for t in out:
-        t.light_label = LIGHT_LABELS.get(getattr(t, "light", ""), "")
+        t.light_label = LIGHT_LABELS.get(getattr(t, "light", ""), "")  # type: ignore[attr-defined]
     return out
 
 
@@ -92,7 +98,7 @@ def _api_url(name: str, *args: Any) -> str | None:
 
 def _get_task(request: HttpRequest, task_id: int) -> Task:
     try:
-        return task_selectors.task_get_for_user(user=request.user, task_id=task_id)
+        return task_selectors.task_get_for_user(user=_me(request), task_id=task_id)
     except NotFoundError as exc:
         raise Http404(exc.message)
 
@@ -104,10 +110,10 @@ def _get_task(request: HttpRequest, task_id: int) -> Task:
 def home(request: HttpRequest) -> HttpResponse:
     """工作台: department overview for department users, city-wide totals for 督查室."""
     if is_supervisor(request.user):
-        data = web_selectors.dashboard_supervisor(user=request.user)
+        data = web_selectors.dashboard_supervisor(user=_me(request))
         data["overdue_top"] = _decorate(data["overdue_top"])
         return _render(request, "web/home_supervisor.html", "home", data)
-    data = web_selectors.dashboard_department(user=request.user)
+    data = web_selectors.dashboard_department(user=_me(request))
     data["open_tasks"] = _decorate(data["open_tasks"][:100])
     return _render(request, "web/home_department.html", "home", data)
 
@@ -120,7 +126,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     """任务列表 with filters; only tasks in the user's scope."""
     sup = is_supervisor(request.user)
     form = forms.TaskFilterForm(request.GET or None, show_department=sup)
-    qs: QuerySet[Task] = task_selectors.task_list_for_user(user=request.user)
+    qs: QuerySet[Task] = task_selectors.task_list_for_user(user=_me(request))
     if form.is_valid():
         f = form.cleaned_data
         if f.get("q"):
@@ -131,7 +137,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         if f.get("status"):
             qs = qs.filter(status=f["status"])
         if f.get("light"):
-            qs = qs.filter(light=f["light"])
+            qs = qs.filter(light=f["light"])  # type: ignore[misc]
         if f.get("department"):
             qs = qs.filter(department=f["department"])
         if f.get("role"):
@@ -139,7 +145,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         if f.get("document"):
             qs = qs.filter(measure__document=f["document"])
         if f.get("overdue") in ("0", "1"):
-            qs = qs.filter(overdue=f["overdue"] == "1")
+            qs = qs.filter(overdue=f["overdue"] == "1")  # type: ignore[misc]
     qs = qs.order_by(F("deadline").asc(nulls_last=True), "measure__document_id", "measure__order", "id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -291,7 +297,7 @@ def _panels(task: Task, user: Any, bound: tuple[str, forms.VersionedForm] | None
         panels.append({"action": action, "label": PANEL_LABELS.get(action, ACTION_LABELS[action]), "form": form,
                        "danger": spec.danger, "open": bool(form.is_bound), "multipart": "attachments" in form.fields})
     # Dangerous actions (退回, 取消) last and never opened by default; otherwise open the first one.
-    panels.sort(key=lambda p: p["danger"])
+    panels.sort(key=lambda p: bool(p["danger"]))
     if panels and not any(p["open"] for p in panels) and not panels[0]["danger"]:
         panels[0]["open"] = True
     return panels
@@ -301,10 +307,10 @@ def _task_page(request: HttpRequest, task: Task, bound: tuple[str, forms.Version
                status: int = 200) -> HttpResponse:
     measure = task.measure
     siblings = list(Task.objects.filter(measure=measure).select_related("department").order_by("role", "id"))
-    reports = list(task_selectors.report_list_for_user(user=request.user).filter(task=task).order_by("-created_at"))
-    extensions = list(task_selectors.extension_list_for_user(user=request.user).filter(task=task))
+    reports = list(task_selectors.report_list_for_user(user=_me(request)).filter(task=task).order_by("-created_at"))
+    extensions = list(task_selectors.extension_list_for_user(user=_me(request)).filter(task=task))
     pending = [e for e in extensions if e.status == ExtensionRequest.Status.PENDING]
-    task.light_label = LIGHT_LABELS.get(task.light, "")
+    task.light_label = LIGHT_LABELS.get(task.light, "")  # type: ignore[attr-defined]
     return _render(
         request, "web/task_detail.html", "tasks",
         {
@@ -362,11 +368,11 @@ def task_action(request: HttpRequest, task_id: int, action: str) -> HttpResponse
 @supervisor_required
 def overdue(request: HttpRequest) -> HttpResponse:
     """逾期清单 (督查室): overdue tasks with days overdue, escalation level and last report."""
-    rows = _decorate(task_selectors.overdue_tasks(user=request.user))
+    rows = _decorate(task_selectors.overdue_tasks(user=_me(request)))
     state = task_selectors.escalation_state_for(rows)
     for t in rows:
         level = state.get(t.pk, {}).get("level", "none")
-        t.escalation = "" if level == "none" else task_selectors.ESCALATION_LABELS.get(level, level)
+        t.escalation = "" if level == "none" else task_selectors.ESCALATION_LABELS.get(level, level)  # type: ignore[attr-defined]
     return _render(request, "web/overdue.html", "overdue", {"tasks": rows, "today": local_today()})
 
 
@@ -379,7 +385,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     documents = PolicyDocument.objects.only("id", "title")
     doc_id = request.GET.get("document")
     document_id = int(doc_id) if doc_id and doc_id.isdigit() else None
-    rows = task_selectors.progress_by_department(user=request.user, document_id=document_id)
+    rows = task_selectors.progress_by_department(user=_me(request), document_id=document_id)
     totals = {k: sum(r[k] for r in rows) for k in ("total", "overdue", "red", "yellow", "green", "reports_missing")}
     totals["finished"] = sum(r["by_status"]["finished"] for r in rows)
     suffix = f"?document={document_id}" if document_id else ""
@@ -407,7 +413,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     """文件 outline: sections → measures, each with targets, deadline and tasks."""
     document = get_object_or_404(PolicyDocument, pk=document_id)
-    outline = web_selectors.document_outline(document_id=document.pk, user=request.user)
+    outline = web_selectors.document_outline(document_id=document.pk, user=_me(request))
     export = _api_url("tasks-api:document-export", document.pk)
     return _render(request, "web/document_detail.html", "documents",
                    {"document": document, "outline": outline, "export_url": export, "light_labels": LIGHT_LABELS})
@@ -423,7 +429,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         try:
-            upload = import_services.policy_upload_create(data=f.read(), filename=f.name, user=request.user)
+            upload = import_services.policy_upload_create(data=f.read(), filename=f.name, user=_me(request))
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -440,7 +446,7 @@ def import_preview(request: HttpRequest, upload_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             result = import_services.policy_upload_confirm(
-                upload=upload, user=request.user,
+                upload=upload, user=_me(request),
                 create_missing_departments=request.POST.get("create_missing_departments") == "1",
                 confirm_update=request.POST.get("confirm_update") == "1",
             )
@@ -465,17 +471,17 @@ def names(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = forms.NameMapForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+            messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
             return redirect("web:names")
         d = form.cleaned_data
         unresolved = get_object_or_404(UnresolvedName, pk=d["name"])
         try:
             if d["action"] == "ignore":
-                import_services.unresolved_name_ignore(unresolved=unresolved, user=request.user)
+                import_services.unresolved_name_ignore(unresolved=unresolved, user=_me(request))
                 messages.success(request, f"已忽略“{unresolved.name}”。")
             else:
                 created = import_services.unresolved_name_map(
-                    unresolved=unresolved, user=request.user,
+                    unresolved=unresolved, user=_me(request),
                     department=get_object_or_404(Department, pk=d["department_id"]) if d["department_id"] else None,
                     group=get_object_or_404(DepartmentGroup, pk=d["group_id"]) if d["group_id"] else None,
                 )
@@ -503,7 +509,7 @@ def unassigned(request: HttpRequest) -> HttpResponse:
                     measure_ids=d["measures"],
                     lead_department_ids=[d["lead"].pk] if d["lead"] else [],
                     responsible_department_ids=[x.pk for x in d["responsible"]],
-                    user=request.user,
+                    user=_me(request),
                 )
             except DomainError as exc:
                 messages.error(request, exc.message)
@@ -511,7 +517,7 @@ def unassigned(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"已分配 {len(d['measures'])} 项措施，生成任务 {len(created)} 条。")
                 return redirect("web:unassigned")
         else:
-            messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+            messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
     return _render(request, "web/unassigned.html", "unassigned",
                    {"measures": measures, "form": form, "suggestions": import_selectors.pending_suggestions()[:500]})
 
@@ -528,10 +534,10 @@ def suggestion_decide(request: HttpRequest) -> HttpResponse:
         if request.POST.get("decision") == "dismiss":
             pending = list(import_selectors.pending_suggestions().filter(pk__in=ids))
             for p in pending:
-                import_services.pending_assignment_dismiss(pending=p, user=request.user)
+                import_services.pending_assignment_dismiss(pending=p, user=_me(request))
             messages.success(request, f"已驳回 {len(pending)} 项默认分工。")
         else:
-            created = import_services.pending_assignments_confirm(pending_ids=ids, user=request.user)
+            created = import_services.pending_assignments_confirm(pending_ids=ids, user=_me(request))
             messages.success(request, f"已确认 {len(ids)} 项默认分工，生成任务 {len(created)} 条。")
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -549,9 +555,9 @@ def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         from reminders.services import notification_mark_read
 
-        count = notification_mark_read(user=request.user)
+        count = notification_mark_read(user=_me(request))
         messages.success(request, f"已将 {count} 条通知标为已读。")
         return redirect("web:notifications")
-    items = web_selectors.notification_list(user=request.user)
+    items = web_selectors.notification_list(user=_me(request))
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return _render(request, "web/notifications.html", "notifications", {"page": page, "querystring": ""})
