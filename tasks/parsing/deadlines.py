@@ -150,13 +150,14 @@ def _candidates(folded: str, doc_year: int | None, *, standalone: bool = False) 
         for m in _Q_BEFORE_RE.finditer(folded) if has_part else ():
             add(m, _month_end(doc_year, _half_month(m.group("h"))))
     if standalone and not found:
-        m = _CELL_YM_RE.match(folded)
-        if m:
-            y, mo, d = int(m.group("y")), int(m.group("m") or 12), m.group("d") or m.group("d2")
-            add(m, _date(y, mo, int(d)) if d else _month_end(y, mo))
-        elif doc_year is not None and (m := _CELL_PART_RE.match(folded)):
-            month = _half_month(m.group("h")) if m.group("h") else int(m.group("m"))
-            add(m, _month_end(doc_year, month))
+        cell = _CELL_YM_RE.match(folded)
+        part = _CELL_PART_RE.match(folded) if cell is None and doc_year is not None else None
+        if cell:
+            y, mo, d = int(cell.group("y")), int(cell.group("m") or 12), cell.group("d") or cell.group("d2")
+            add(cell, _date(y, mo, int(d)) if d else _month_end(y, mo))
+        elif part and doc_year is not None:
+            month = _half_month(part.group("h")) if part.group("h") else int(part.group("m"))
+            add(part, _month_end(doc_year, month))
     return found
 
 

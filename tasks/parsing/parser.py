@@ -233,11 +233,11 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
     body_count = len(measures)
     for row in find_task_rows(lines):
         row_measure = _measure_from_row(row, doc_year, meta.horizon, first_is_lead=first_is_lead)
-        k = _same_task(row_measure, measures[:body_count])
-        if k is None:
+        same = _same_task(row_measure, measures[:body_count])
+        if same is None:
             measures.append((row.line, row_measure))
         else:  # the table restates a body measure (附件 分工表): merge, keep the outline path
-            measures[k] = (measures[k][0], _merge_row(measures[k][1], row_measure))
+            measures[same] = (measures[same][0], _merge_row(measures[same][1], row_measure))
     measures.sort(key=lambda x: x[0])
     final = tuple(ParsedMeasure(**{**m.__dict__, "order": k + 1}) for k, (_, m) in enumerate(measures))
 

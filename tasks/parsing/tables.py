@@ -96,7 +96,7 @@ def find_indicator_rows(lines: list[str]) -> list[tuple[str, str | None, str, st
     return out
 
 
-def _indicator_header(header: list[str]) -> tuple[int | None, int | None, int | None, list[int]] | None:
+def _indicator_header(header: list[str]) -> tuple[int | None, int | None, int, list[int]] | None:
     name = _col(header, r"^指标(?:名称)?$", r"^(?:二级|三级|具体)指标$", r"指标名称", r"指标$")
     if name is None:
         return None
