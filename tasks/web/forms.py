@@ -168,3 +168,12 @@ class BulkAssignForm(forms.Form):
         if not data.get("lead") and not data.get("responsible"):
             raise forms.ValidationError("请至少选择牵头单位或责任单位。")
         return data
+
+
+class TargetReadingForm(forms.Form):
+    """填报完成值: a dated actual value for one quantitative target, with its evidence."""
+
+    value = forms.DecimalField(label="完成值", max_digits=18, decimal_places=4)
+    measured_on = forms.DateField(label="统计日期", widget=forms.DateInput(attrs={"type": "date"}))
+    evidence = forms.CharField(label="佐证说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    attachment = forms.FileField(label="佐证材料", required=False)

@@ -17,7 +17,8 @@ from common.dates import local_today
 from departments.models import UnresolvedName
 from tasks.import_selectors import pending_suggestions, unassigned_measures
 from tasks.lights import light_thresholds, overdue_q
-from tasks.models import CLOSED_STATUSES, ExtensionRequest, Light, Measure, Task, TaskStatus
+from tasks.models import CLOSED_STATUSES, ExtensionRequest, Light, Measure, Target, TargetReading, Task, TaskStatus
+from tasks.progress import target_completion
 from tasks.selectors import extension_list_for_user, task_list_for_user
 
 # Statuses a department is working on (签收后、办结前).
@@ -149,3 +150,20 @@ def unread_notification_count(*, user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return notification_list(user=user).filter(read_at__isnull=True).count()
+
+
+def targets_with_latest_reading(*, measure_id: int) -> list[Target]:
+    """A measure's targets, each with `latest` (its newest reading or None) and `completion` (two queries)."""
+    targets = list(Target.objects.filter(measure_id=measure_id))
+    latest: dict[int, TargetReading] = {}
+    for reading in TargetReading.objects.filter(target__measure_id=measure_id).order_by("-measured_on", "-id"):
+        latest.setdefault(reading.target_id, reading)
+    for target in targets:
+        newest = latest.get(target.pk)
+        target.latest = newest  # type: ignore[attr-defined]
+        target.completion = (  # type: ignore[attr-defined]
+            target_completion(comparator=target.comparator, target=target.value, actual=newest.value)
+            if newest is not None
+            else None
+        )
+    return targets

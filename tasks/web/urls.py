@@ -10,6 +10,7 @@ urlpatterns = [
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/<int:task_id>/", views.task_detail, name="task_detail"),
     path("tasks/<int:task_id>/act/<str:action>/", views.task_action, name="task_action"),
+    path("tasks/<int:task_id>/targets/<int:target_id>/reading/", views.target_reading, name="target_reading"),
     path("overdue/", views.overdue, name="overdue"),
     path("progress/", views.progress, name="progress"),
     path("documents/", views.document_list, name="document_list"),

@@ -317,7 +317,10 @@ def _task_page(request: HttpRequest, task: Task, bound: tuple[str, forms.Version
             "task": task, "measure": measure, "document": measure.document,
             "leads": [t for t in siblings if t.role == "lead"],
             "responsibles": [t for t in siblings if t.role == "responsible"],
-            "targets": list(measure.targets.all()),
+            "targets": web_selectors.targets_with_latest_reading(measure_id=measure.pk),
+            "reading_form": forms.TargetReadingForm(initial={"measured_on": local_today()}),
+            "can_report_targets": is_supervisor(request.user) or getattr(request.user, "department_id", None)
+            in {t.department_id for t in siblings},
             "reports": reports, "extensions": extensions,
             "audit": _audit_rows(task),
             "panels": _panels(task, request.user, bound, pending),
@@ -359,6 +362,30 @@ def task_action(request: HttpRequest, task_id: int, action: str) -> HttpResponse
         messages.error(request, exc.message)
         return _task_page(request, _get_task(request, task_id), bound=(action, form), status=exc.status_code)
     messages.success(request, spec.success)
+    return redirect("web:task_detail", task_id=task.pk)
+
+
+@require_POST
+@login_required
+def target_reading(request: HttpRequest, task_id: int, target_id: int) -> HttpResponse:
+    """填报一个量化目标的完成值 (from the task page), then back to the task."""
+    task = _get_task(request, task_id)
+    if not task.measure.targets.filter(pk=target_id).exists():
+        raise Http404("该任务没有这个目标。")
+    form = forms.TargetReadingForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("web:task_detail", task_id=task.pk)
+    d = form.cleaned_data
+    try:
+        wf.target_reading_create(
+            target_id=target_id, actor=_me(request), value=d["value"], measured_on=d["measured_on"],
+            evidence=d["evidence"], attachment=d.get("attachment"),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "完成值已填报。")
     return redirect("web:task_detail", task_id=task.pk)
 
 
