@@ -23,6 +23,7 @@ from .text import fold
 
 __all__ = [
     "Clause",
+    "carry_sentences",
     "default_leads",
     "find_clauses",
     "in_sentence_roles",
@@ -89,7 +90,7 @@ _VERBISH_RE = re.compile(
     r"发挥|支持|鼓励|引导|推动|推进|制定|建立|加强|加快|组织|开展|实施|完善|强化|优化|落实|研究|提升|打造|积极|主动|要求|将会|应当"
 )
 _SENT_ROLE_RE = re.compile(
-    r"(?:^|(?<=[。;!?,:\n]))\s*(?P<subj>[" + _SUBJECT_START + r"][^。;!?,:\n]{0,40}?)"
+    r"(?:^|(?<=[。;!?,:\n]))\s*(?:由)?(?P<subj>[" + _SUBJECT_START + r"][^。;!?,:\n]{0,40}?)"
     r"(?:也|还|要|应|应当|需|须|将|共同|积极|主动|分别|\s)*"
     r"(?P<verb>牵头(?!城市|县|区|市|单位|部门|作用|协调作用|领导)|配合|参与|协助)"
 )
@@ -255,6 +256,23 @@ def parse_clause_body(body: str) -> Clause | None:
     return Clause(0, len(original), tuple(lead), tuple(resp), tuple(carry), original.strip(), False)
 
 
+_CARRY_SENTENCE_RE = re.compile(r"(?:^|(?<=[。;!?]))[^。;!?]*?(?P<carry>以下[^。;!?]*?不再(?:一一)?(?:列出|列明|赘述))")
+
+
+def carry_sentences(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Unbracketed ``以下任务均需X落实，不再列出`` sentences: ``(printed sentence, names)``."""
+    folded = fold(text)
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for sm in _CARRY_SENTENCE_RE.finditer(folded):
+        m = _CARRY_RE.match(folded, sm.start("carry"), sm.end("carry"))
+        if m is None:
+            continue
+        names = [n for n, _ in split_names(text[m.start("names") : m.end("names")])]
+        if names and all(_looks_like_org(n) for n in names):
+            out.append((text[sm.start("carry") : sm.end("carry")].strip(), tuple(names)))
+    return out
+
+
 def _bracket_groups(folded: str) -> list[tuple[int, int]]:
     """Top-level bracket spans ``(open, close_inclusive)`` in ``folded``."""
     groups: list[tuple[int, int]] = []
@@ -321,9 +339,20 @@ def clause_only(text: str) -> list[Clause] | None:
     return clauses
 
 
+# A government body's name may contain words that elsewhere mark other actors (市人力资源和社会保障局,
+# 市中小企业服务中心, 区城市管理局, 市科技成果转化服务中心): 省/市/区/县 + a body suffix, one name.
+_GOV_NAME_RE = re.compile(
+    r"^(?:[省市区县州]|自治区)[^、,和与及]{1,24}?(?:局|委|办|厅|中心|办公室|委员会|管委会|分局|大队|支队|人民政府|政府)$"
+)
+
+
 def _valid_subject(subj: str) -> bool:
     f = fold(subj).strip()
-    if len(f) < 2 or _NON_GOV_RE.search(f) or _VERBISH_RE.search(f):
+    if len(f) < 2:
+        return False
+    if _GOV_NAME_RE.match(f) and not _VERBISH_RE.search(f):
+        return True
+    if _NON_GOV_RE.search(f) or _VERBISH_RE.search(f):
         return False
     return bool(_ORG_SUFFIX_RE.search(f) or _ADMIN_GROUP_RE.match(f))
 

@@ -24,8 +24,10 @@ __all__ = ["Deadline", "Recurrence", "find_deadline", "find_recurrence", "mask_c
 _DASH = r"[-—–~至到]{1,2}"
 
 # Citations never carry deadlines or targets: 《…》 titles, 〔2018〕 numbers, (2018~2020年) spans.
+# The validity of the document itself (有效期至2026年12月31日, 自2024年1月1日起施行) is not a task deadline.
 _CITATION_RE = re.compile(
     r"《[^《》]*》|〔\d{4}〕\d*号?|\[\d{4}\]\d*号|[(（]\s*\d{4}\s*年?\s*[-—–~至]{1,2}\s*\d{4}\s*年?\s*[)）]"
+    r"|有效期(?:至|到|为)[^。;!?]*|自[^。;!?,]{0,20}?起(?:施行|执行|生效)"
 )
 
 

@@ -199,6 +199,14 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
                 w.has_clause = True
                 break
 
+    # A carried-forward sentence outside any clause (in the covering letter or an intro).
+    for i, body_line in enumerate(lines):
+        if "|" in body_line or "以下" not in body_line:
+            continue
+        for sentence, names in asg.carry_sentences(body_line):
+            carry.append((i, names))
+            _add(notes, [sentence])
+
     # Carried-forward bodies (以下均需…落实，不再列出) apply to every later measure.
     for w in works:
         for line, names in carry:
@@ -231,13 +239,28 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
     for order_line, w in ((w.mn.line, w) for w in works):
         measures.append((order_line, _measure_from_work(w, doc_year, meta.horizon)))
     body_count = len(measures)
+    table_owner = _table_owners(root)
+    replaced: set[int] = set()  # outline leaves whose content is a task table of new rows
     for row in find_task_rows(lines):
         row_measure = _measure_from_row(row, doc_year, meta.horizon, first_is_lead=first_is_lead)
         same = _same_task(row_measure, measures[:body_count])
         if same is None:
+            owner = table_owner.get(row.line)
+            if owner is not None and _heading_only(owner):
+                row_measure = _under_heading(row_measure, owner, row.sections)
+                replaced.add(id(owner))
+            inherited_resp = list(row_measure.inherited_responsible)
+            for line, names in carry:
+                if row.line > line:
+                    _add(inherited_resp, [n for n in names if n not in row_measure.responsible])
+            if inherited_resp:
+                row_measure = ParsedMeasure(**{**row_measure.__dict__, "inherited_responsible": tuple(inherited_resp)})
             measures.append((row.line, row_measure))
         else:  # the table restates a body measure (附件 分工表): merge, keep the outline path
             measures[same] = (measures[same][0], _merge_row(measures[same][1], row_measure))
+    if replaced:
+        keep = [not (k < body_count and not w.mn.runin and id(w.mn.node) in replaced) for k, w in enumerate(works)]
+        measures = [m for k, m in enumerate(measures) if k >= body_count or keep[k]]
     measures.sort(key=lambda x: x[0])
     final = tuple(ParsedMeasure(**{**m.__dict__, "order": k + 1}) for k, (_, m) in enumerate(measures))
 
@@ -274,6 +297,56 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
         warnings=tuple(warnings),
         encoding=encoding,
         source_format=source_format,
+    )
+
+
+def _table_owners(root: Node) -> dict[int, Node]:
+    """The outline node each table line belongs to (the heading the table is printed under)."""
+    owners: dict[int, Node] = {}
+
+    def walk(node: Node) -> None:
+        for line, _ in node.tables:
+            owners[line] = node
+        for child in node.children:
+            walk(child)
+
+    walk(root)
+    return owners
+
+
+_INTRO_RE = re.compile(r"(?:如下|下表|见表|见附表|分解表|清单)[^。]{0,6}[:。]?$|:$")
+
+
+def _heading_only(node: Node) -> bool:
+    """A heading whose content is its table: ``二、重点任务`` + ``…具体分解如下：`` (not a task itself)."""
+    if node.kind < 0 or node.children or "。" in fold(node.head).rstrip("。"):
+        return False
+    return all(_INTRO_RE.search(fold(p).strip()) for _, p in node.paras)
+
+
+def _label_kind(label: str) -> int:
+    h = heading_of(label + "、x" if not label.startswith(("（", "(")) else label + "x")
+    return h[0] if h is not None else 9
+
+
+def _under_heading(m: ParsedMeasure, owner: Node, sections: tuple[str, ...]) -> ParsedMeasure:
+    """A table row's path prefixed by the headings above its table (二、重点任务 → ``二/1``).
+
+    Headings at or below the level of the table's own section rows (``一、…`` cells) are left out.
+    """
+    if owner.kind < 0:
+        return m
+    top = _label_kind(sections[0]) if sections else 99
+    chain = [n for n in [*owner.ancestors(), owner] if n.kind < top]
+    if not chain:
+        return m
+    return ParsedMeasure(
+        **{
+            **m.__dict__,
+            "path": tuple(n.label for n in chain) + m.path,
+            "section_path": tuple(n.label for n in chain) + m.section_path,
+            "section_titles": tuple(n.title for n in chain) + m.section_titles,
+        }
     )
 
 

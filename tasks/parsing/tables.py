@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .text import fold
 
-__all__ = ["TaskRow", "TableBlock", "find_indicator_rows", "find_task_rows", "table_blocks"]
+__all__ = ["TaskRow", "TableBlock", "find_indicator_rows", "find_task_rows", "join_plain_cell_tables", "table_blocks"]
 
 _NUM_CELL_RE = re.compile(r"^\d{1,3}\.?$")
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -185,7 +185,11 @@ _CN_NUM_CELL_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\([一�
 
 def _task_header(header: list[str]) -> dict[str, int | None] | None:
     """Column indexes of a task-table header row, or None when ``header`` is not one."""
-    task = _col(header, r"任务|措施|内容|事项|举措|工作$|具体工作|主要工作|工作要求")
+    # A category column may be named after the tasks (任务类别, 工作类型): never the task column.
+    category = _col(header, r"类别|分类|类型")
+    if category is None:
+        category = _col(header, r"领域|方面|板块|重点工作$|项目$", exclude=r"任务|措施")
+    task = _col(header, r"任务|措施|内容|事项|举措|工作$|具体工作|主要工作|工作要求", exclude=r"类别|分类|类型")
     lead = _col(header, r"牵头|主办|主责")
     resp = _col(header, r"责任(?:单位|部门|主体)|配合|协办|参与|协同", exclude=r"牵头")
     if task is None or (lead is None and resp is None) or task in (lead, resp):
@@ -198,7 +202,7 @@ def _task_header(header: list[str]) -> dict[str, int | None] | None:
         "resp": resp,
         "number": _col(header, r"序号|编号|^No"),
         "deadline": _col(header, r"时限|期限|完成时间|时间|进度|节点"),
-        "category": _col(header, r"领域|类别|分类|方面|板块|重点工作$|项目$|类型", exclude=r"任务|措施"),
+        "category": category if category != task else None,
     }
 
 
@@ -379,4 +383,76 @@ def _task_rows_from_stream(block: TableBlock) -> list[TaskRow]:
                 sections=tuple(sections[k] for k in sorted(sections)),
             )
         )
+    return out
+
+
+_PLAIN_HEADER_START_RE = re.compile(r"^(?:序号|编号)$")
+
+
+def _plain_number(line: str) -> str:
+    return fold(line).strip(" \t\u3000.、")
+
+
+def _plain_table_at(raw: list[str], i: int) -> tuple[list[str], int] | None:
+    """A task table copied as plain text, one cell per line, starting at ``raw[i]`` (``序号``).
+
+    Returns the table as ``|`` row lines and the index after it. Blank lines inside a row are
+    empty cells, unless blank lines also separate the header cells (then they are layout).
+    """
+    n = len(raw)
+    header: list[str] = []
+    blank_sep = False
+    k = i
+    while k < n and len(header) < 10:
+        cell = raw[k].strip(" \t\u3000")
+        if not cell:
+            blank_sep = blank_sep or bool(header)
+            k += 1
+            continue
+        if len(cell) > 12 or "|" in cell or _is_int(cell):
+            break
+        header.append(cell)
+        k += 1
+    spec = _task_header(header) if len(header) >= 3 else None
+    if spec is None or spec["number"] != 0:
+        return None
+    width = len(header)
+    out = ["|".join(header)]
+    expected = 1
+    while True:
+        j = k
+        while j < n and not raw[j].strip(" \t\u3000"):
+            j += 1
+        if j >= n or _plain_number(raw[j]) != str(expected):
+            break
+        row = [_plain_number(raw[j])]
+        j += 1
+        while j < n and len(row) < width:
+            cell = raw[j].strip(" \t\u3000")
+            if cell and _plain_number(cell) == str(expected + 1) and len([c for c in row if c]) >= 2:
+                break
+            if cell or not blank_sep:
+                row.append(cell)
+            j += 1
+        out.append("|".join(row))
+        expected += 1
+        k = j
+    if expected < 3:
+        return None
+    return out, k
+
+
+def join_plain_cell_tables(raw: list[str]) -> list[str]:
+    """Rewrite task tables copied one cell per line (序号 / 工作任务 / 牵头单位 / … / 1 / …) as ``|`` rows."""
+    out: list[str] = []
+    i = 0
+    while i < len(raw):
+        if _PLAIN_HEADER_START_RE.match(fold(raw[i]).strip()):
+            found = _plain_table_at(raw, i)
+            if found is not None:
+                out.extend(found[0])
+                i = found[1]
+                continue
+        out.append(raw[i])
+        i += 1
     return out

@@ -52,6 +52,8 @@ _EQ_BEFORE = re.compile(r"(?:达到|达|为|增至|提高到|提升到|提升至
 _INDEX_BEFORE = re.compile(r"达(?:到)?\s*$")
 
 _QUOTE_RE = re.compile(r"“[^“”]*”|‘[^‘’]*’|\"[^\"]*\"|「[^「」]*」|『[^『』]*』")
+# 对总投资5亿元以上的项目,…给予补助: a condition sentence holds eligibility thresholds. When the sentence
+# grants nothing (对背街小巷实施整治,年内完成整治60条), only its first clause is the 对 phrase.
 _CONDITION_SENTENCE_RE = re.compile(r"(?:^|(?<=[。!?;]))\s*对(?!标|接|照|外|内|口|比)[^。!?;]*")
 _REGULATORY_RE = re.compile(r"上限|下限|容积率|建筑密度|补助|补贴|奖补|资助|奖励|给予|贴息|扶持资金|收费|罚款")
 _SCOPE_BEFORE = re.compile(r"(?:全市|全省|全国|全区|全县|全州|我市|我省|我区|我县|现有|已有|目前|共有)\s*$")
@@ -62,6 +64,7 @@ _CLAUSE_DELIMS = ",;。!?:"
 # Existing state, not a commitment: 2023年以来已出台政策12项, 截至目前已建成….
 _EXISTING_RE = re.compile(r"以来|截至目前|截止目前|目前已|现已|已累计")
 _THRESHOLD_UNITS = re.compile(r"元|亩|平方米|吨|千瓦")
+_THRESHOLD_OF = re.compile(r"^\s*(?:\(含\))?\s*的")
 _THRESHOLD_AFTER = re.compile(r"^\s*(?:\(含\))?\s*(?:及)?(?:以上|以下)\s*(?:\(含\))?\s*[^\s,;。、!?:\d的(]")
 
 
@@ -79,6 +82,15 @@ def _mask(folded: str, rx: re.Pattern[str]) -> str:
     return rx.sub(lambda m: " " * len(m.group()), folded)
 
 
+def _mask_condition(m: re.Match[str]) -> str:
+    sentence = m.group()
+    if _REGULATORY_RE.search(sentence):
+        return " " * len(sentence)
+    comma = sentence.find(",")
+    end = comma if comma >= 0 else len(sentence)
+    return " " * end + sentence[end:]
+
+
 def _clause_bounds(s: str, pos: int) -> tuple[int, int]:
     start = pos
     while start > 0 and s[start - 1] not in _CLAUSE_DELIMS:
@@ -94,7 +106,7 @@ def find_targets(text: str) -> list[ParsedTarget]:
     folded = fold(text)
     masked = mask_citations(folded)
     masked = _mask(masked, _QUOTE_RE)
-    masked = _mask(masked, _CONDITION_SENTENCE_RE)
+    masked = _CONDITION_SENTENCE_RE.sub(_mask_condition, masked)
     marks = year_markers(mask_citations(folded))
     found: list[tuple[int, int, ParsedTarget]] = []
     for m in _NUM_RE.finditer(masked):
@@ -123,6 +135,8 @@ def find_targets(text: str) -> list[ParsedTarget]:
             continue
         if unit and _THRESHOLD_UNITS.search(unit) and _THRESHOLD_AFTER.match(after):
             continue
+        if unit and _THRESHOLD_UNITS.search(unit) and _THRESHOLD_OF.match(after) and _GE_BEFORE.search(before):
+            continue  # 超过400万元的工程采购项目: describes which projects, not a commitment
         comparator: str | None = None
         if _GE_AFTER.match(after) or _GE_BEFORE.search(before):
             comparator = ">="

@@ -142,8 +142,13 @@ def clean_lines(text: str) -> list[str]:
     text = _ZERO_WIDTH_RE.sub("", text)
     text = _CONTROL_RE.sub("", text)
     text = to_simplified(text)
+    raw_lines = text.split("\n")
+    if "序号" in text or "编号" in text:
+        from .tables import join_plain_cell_tables  # a late import: tables imports this module
+
+        raw_lines = join_plain_cell_tables(raw_lines)
     lines: list[str] = []
-    for raw in text.split("\n"):
+    for raw in raw_lines:
         line = raw.strip(_BLANKISH)
         if not line:
             continue
