@@ -18,7 +18,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -188,14 +188,38 @@ def _load_hooks() -> dict[int | None, list[tuple[int, str]]]:
     return hooks
 
 
+class PlannedRow(NamedTuple):
+    """One ReminderLog row the sweep wants to exist (a plain tuple: cheap to build by the hundred thousand)."""
+
+    task_id: int | None
+    recipient_id: int | None
+    webhook_id: int | None
+    target: str
+    kind: str
+    channel: str
+    date_key: str
+    not_before: dt.datetime
+
+    @property
+    def key(self) -> tuple[int | None, str, str, str, str]:
+        """The columns of ReminderLog's unique constraints (task is NULL for digests)."""
+        return (self.task_id, self.target, self.kind, self.channel, self.date_key)
+
+    def to_model(self) -> ReminderLog:
+        return ReminderLog(
+            task_id=self.task_id, recipient_id=self.recipient_id, webhook_id=self.webhook_id, target=self.target,
+            kind=self.kind, channel=self.channel, date_key=self.date_key, not_before=self.not_before,
+        )
+
+
 class _Planner:
-    """Turns (task, kind, date key) occasions into ReminderLog rows for every target and channel."""
+    """Turns (task, kind, date key) occasions into planned rows for every target and channel."""
 
     def __init__(self, *, now: dt.datetime) -> None:
         self.now_local = timezone.localtime(now)
         self.people = _load_people()
         self.hooks = _load_hooks()
-        self.rows: list[ReminderLog] = []
+        self.rows: list[PlannedRow] = []
 
     def _not_before(self, rule: EffectiveRule) -> dt.datetime:
         return next_allowed(self.now_local, rule.quiet_hours_start, rule.quiet_hours_end)
@@ -220,24 +244,18 @@ class _Planner:
         not_before = self._not_before(rule)
         for user_id in people:
             if Channel.INAPP in rule.channels:
-                self.rows.append(ReminderLog(
-                    task_id=task_id, recipient_id=user_id, target=f"u:{user_id}", kind=kind,
-                    channel=Channel.INAPP, date_key=date_key, not_before=not_before,
-                ))
+                self.rows.append(PlannedRow(task_id, user_id, None, f"u:{user_id}", kind, Channel.INAPP.value,
+                                            date_key, not_before))
             if Channel.EMAIL in rule.channels and user_id in self.people.emails:
-                self.rows.append(ReminderLog(
-                    task_id=task_id, recipient_id=user_id, target=f"u:{user_id}", kind=kind,
-                    channel=Channel.EMAIL, date_key=date_key, not_before=not_before,
-                ))
+                self.rows.append(PlannedRow(task_id, user_id, None, f"u:{user_id}", kind, Channel.EMAIL.value,
+                                            date_key, not_before))
         if not hooks:
             return
         scoped = [*self.hooks.get(None, []), *(self.hooks.get(department_id, []) if department_id else [])]
         for hook_id, hook_kind in scoped:
             if hook_kind in rule.channels:
-                self.rows.append(ReminderLog(
-                    task_id=task_id, webhook_id=hook_id, target=f"w:{hook_id}", kind=kind,
-                    channel=hook_kind, date_key=date_key, not_before=not_before,
-                ))
+                self.rows.append(PlannedRow(task_id, None, hook_id, f"w:{hook_id}", kind, hook_kind, date_key,
+                                            not_before))
 
 
 def _latest_stage(anchor: dt.date, offsets: Iterable[int], today: dt.date) -> int | None:
@@ -340,14 +358,49 @@ def _plan_digests(planner: _Planner, book: RuleBook, today: dt.date, counts: dic
                 people=planner.people.supervisors, hooks=False)
 
 
-def plan_reminders(*, today: dt.date, now: dt.datetime) -> list[ReminderLog]:
-    """Every ReminderLog row that should exist for `today`, from task state only (unsaved)."""
+def plan_reminders(*, today: dt.date, now: dt.datetime) -> list[PlannedRow]:
+    """Every ReminderLog row that should exist for `today`, from task state only (not saved)."""
     book = rule_book()
     planner = _Planner(now=now)
     counts = _plan_task_reminders(planner, book, today)
     _plan_report_reminders(planner, book, today)
     _plan_digests(planner, book, today, counts)
     return planner.rows
+
+
+# --- Which planned rows already exist ---
+
+# Task ids per lookup of existing rows: bounded parameter lists on SQLite and PostgreSQL alike.
+EXISTING_CHUNK = 1000
+
+
+def existing_keys(rows: Iterable[PlannedRow]) -> set[tuple[int | None, str, str, str, str]]:
+    """The keys (see PlannedRow.key) of `rows` that are already in the log.
+
+    Looked up by task id in chunks, narrowed to the planned kinds and date keys, so every lookup is an
+    index scan on (task, kind) and reads only those tasks' rows, however long the log has grown.
+    """
+    by_task: dict[int | None, set[str]] = defaultdict(set)
+    kinds: set[str] = set()
+    for row in rows:
+        by_task[row.task_id].add(row.date_key)
+        kinds.add(row.kind)
+    found: set[tuple[int | None, str, str, str, str]] = set()
+    columns = ("task_id", "target", "kind", "channel", "date_key")
+    digest_keys = by_task.pop(None, set())
+    if digest_keys:
+        found.update(ReminderLog.objects.filter(task__isnull=True, date_key__in=sorted(digest_keys))
+                     .values_list(*columns))
+    task_ids = sorted(by_task)  # type: ignore[type-var]
+    for start in range(0, len(task_ids), EXISTING_CHUNK):
+        chunk = task_ids[start:start + EXISTING_CHUNK]
+        date_keys = sorted(set().union(*(by_task[t] for t in chunk)))
+        found.update(
+            ReminderLog.objects.filter(task_id__in=chunk, kind__in=sorted(kinds), date_key__in=date_keys)
+            .order_by()
+            .values_list(*columns)
+        )
+    return found
 
 
 # --- The sweep ---
@@ -387,8 +440,13 @@ def reminder_sweep(
             logger.info("reminder sweep skipped: another sweep holds the lock")
             return SweepResult(locked_out=True)
         rows = plan_reminders(today=today, now=now)
+        # Insert only what is missing: in the steady state almost every planned row already exists, and
+        # re-inserting them all (ON CONFLICT DO NOTHING) made each sweep cost as much as the first one.
+        # ON CONFLICT stays, so a row another writer inserted meanwhile is still never duplicated.
+        present = existing_keys(rows)
+        missing = [row.to_model() for row in rows if row.key not in present]
         last_id = ReminderLog.objects.aggregate(m=Max("id"))["m"] or 0
-        ReminderLog.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+        ReminderLog.objects.bulk_create(missing, ignore_conflicts=True, batch_size=2000)
         created = ReminderLog.objects.filter(id__gt=last_id)
         result = SweepResult(planned=len(rows))
         if dry_run:

@@ -26,12 +26,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from common.dates import local_today
 from common.errors import NotFoundError
-from tasks.lights import DaysBetween, annotate_light, overdue_q
+from tasks.lights import DaysBetween, LocalDate, annotate_light, overdue_q
 from tasks.models import (
     ExtensionRequest,
     Light,
@@ -145,14 +145,16 @@ def extension_list_for_user(*, user: Any, token: Any = None) -> QuerySet[Extensi
 # --- Progress aggregates ---
 
 
+# Lights counted per progress row; finished/cancelled tasks have their own light and are not counted here.
+COUNTED_LIGHTS = (Light.RED.value, Light.YELLOW.value, Light.GREEN.value)
+
+
 def _aggregates() -> dict[str, Any]:
-    """Conditional counts over tasks annotated by _progress_base: one GROUP BY, no per-row queries."""
+    """Conditional counts over tasks annotated by _progress_base; the lights come from _aggregate_rows."""
     out: dict[str, Any] = {"total": Count("id")}
     for status in TaskStatus:
         out[f"status_{status.value}"] = Count("id", filter=Q(status=status))
     out["overdue"] = Count("id", filter=Q(overdue=True))
-    for light in (Light.RED, Light.YELLOW, Light.GREEN):
-        out[light.value] = Count("id", filter=Q(light=light))
     out["reports_missing"] = Count("id", filter=Q(report_missing=True))
     # On time = finished (Beijing date) by the original deadline: an extension does not make a task on time.
     out["finished_on_time"] = Count(
@@ -161,6 +163,30 @@ def _aggregates() -> dict[str, Any]:
         & (Q(assessed_deadline__isnull=True) | Q(finished_on__lte=F("assessed_deadline"))),
     )
     return out
+
+
+def _aggregate_rows(qs: QuerySet[Task], keys: Sequence[str], order_by: Sequence[str]) -> list[dict[str, Any]]:
+    """One query: the _aggregates per `keys` (keys[0] an id) plus red/yellow/green counts, in `order_by` order.
+
+    Why the light is a grouping key rather than three Count(filter=Q(light=…)): the light is a long CASE
+    (序时进度 arithmetic on the assigned date), and each filtered Count repeats it, so the database evaluated
+    it three times per task. Grouping by (keys, light) evaluates it once per task; the at most five rows per
+    key (one per light) are summed here.
+    """
+    aggregates = _aggregates()
+    merged: dict[Any, dict[str, Any]] = {}
+    for row in qs.values(*keys, "light").annotate(**aggregates).order_by(*order_by):
+        light = row.pop("light")
+        key = row[keys[0]]  # the id; the other keys depend on it (and may be unhashable JSON)
+        acc = merged.get(key)
+        if acc is None:
+            acc = merged[key] = {**row, **dict.fromkeys(COUNTED_LIGHTS, 0)}
+        else:
+            for name in aggregates:
+                acc[name] += row[name]
+        if light in COUNTED_LIGHTS:
+            acc[light] += row["total"]
+    return list(merged.values())
 
 
 def _progress_base(
@@ -191,7 +217,7 @@ def _progress_base(
     return qs.annotate(
         overdue=Case(When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()),
         assessed_deadline=Coalesce("original_deadline", "deadline"),
-        finished_on=TruncDate("finished_at", tzinfo=timezone.get_default_timezone()),
+        finished_on=LocalDate("finished_at", tzinfo=timezone.get_default_timezone()),
     )
 
 
@@ -209,11 +235,10 @@ def _finish_row(row: dict[str, Any]) -> dict[str, Any]:
 
 def progress_by_department(**filters: Any) -> list[dict[str, Any]]:
     """One row per department with tasks in scope: counts per status, lights, overdue, rates. One query."""
-    rows = (
-        _progress_base(**filters)
-        .values("department_id", "department__name", "department__kind", "department__order")
-        .annotate(**_aggregates())
-        .order_by("department__order", "department__name")
+    rows = _aggregate_rows(
+        _progress_base(**filters),
+        ("department_id", "department__name", "department__kind", "department__order"),
+        ("department__order", "department__name"),
     )
     out = []
     for row in rows:
@@ -235,9 +260,7 @@ def progress_department_detail(*, department_id: int, **filters: Any) -> dict[st
             "document": {"id": r.pop("measure__document_id"), "title": r.pop("measure__document__title")},
             **_finish_row(r),
         }
-        for r in base.values("measure__document_id", "measure__document__title")
-        .annotate(**_aggregates())
-        .order_by("measure__document_id")
+        for r in _aggregate_rows(base, ("measure__document_id", "measure__document__title"), ("measure__document_id",))
     ]
     by_measure = [
         {
@@ -249,9 +272,11 @@ def progress_department_detail(*, department_id: int, **filters: Any) -> dict[st
             },
             **_finish_row(r),
         }
-        for r in base.values("measure_id", "measure__title", "measure__path", "measure__document_id", "measure__order")
-        .annotate(**_aggregates())
-        .order_by("measure__document_id", "measure__order")
+        for r in _aggregate_rows(
+            base,
+            ("measure_id", "measure__title", "measure__path", "measure__document_id", "measure__order"),
+            ("measure__document_id", "measure__order"),
+        )
     ]
     for r in by_measure:
         r.pop("measure__order", None)
@@ -262,10 +287,10 @@ def progress_document_detail(*, document_id: int, **filters: Any) -> dict[str, A
     """One document's progress, by section (the measure's parent) and by measure (two queries)."""
     base = _progress_base(document_id=document_id, **filters)
     by_section = []
-    for r in (
-        base.values("measure__parent_id", "measure__parent__title", "measure__parent__path")
-        .annotate(**_aggregates())
-        .order_by("measure__parent__order", "measure__parent_id")
+    for r in _aggregate_rows(
+        base,
+        ("measure__parent_id", "measure__parent__title", "measure__parent__path"),
+        ("measure__parent__order", "measure__parent_id"),
     ):
         sid = r.pop("measure__parent_id")
         title = r.pop("measure__parent__title")
@@ -274,10 +299,10 @@ def progress_document_detail(*, document_id: int, **filters: Any) -> dict[str, A
         section = {"id": sid, "title": title or "（无章节）", "path": path or []}
         by_section.append({"section": section, **_finish_row(r)})
     by_measure = []
-    for r in (
-        base.values("measure_id", "measure__title", "measure__path", "measure__parent_id")
-        .annotate(**_aggregates())
-        .order_by("measure__order", "measure_id")
+    for r in _aggregate_rows(
+        base,
+        ("measure_id", "measure__title", "measure__path", "measure__parent_id"),
+        ("measure__order", "measure_id"),
     ):
         by_measure.append(
             {
