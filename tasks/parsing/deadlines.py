@@ -79,7 +79,7 @@ _RANGE_RE = re.compile(r"(?P<y1>\d{4})\s*(?:年\s*)?" + _DASH + r"\s*(?P<y>\d{4}
 _Y_TO_RE = re.compile(_PREFIX + r"(?P<y>\d{4})\s*年(?:\s*(?:底|末|年底|年末))?(?:\s*(?:之|以)?前)?(?!\s*\d{1,2}\s*月)")
 _Y_BEFORE_RE = re.compile(r"(?P<y>\d{4})\s*年\s*(?:(?:年)?(?:底|末)\s*(?:之|以)?前|(?:之|以)前|前|底|末|内)(?!\s*\d)")
 _Y_HALF_RE = re.compile(
-    r"(?P<y>\d{4})\s*年\s*(?P<h>上半年|下半年|一季度|二季度|三季度|四季度|第[一二三四]季度)\s*(?:之|以)?前?"
+    r"(?P<y>\d{4})\s*年\s*(?P<h>上半年|下半年|一季度|二季度|三季度|四季度|第[一二三四]季度)\s*(?:末|底)?\s*(?:之|以)?前?"
 )
 _MD_RE = re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*(?:之|以)?前")
 _M_RE = re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?:底|末|份)?\s*(?:之|以)?前|(?<![\d年])(?P<m2>\d{1,2})\s*月底")
@@ -93,6 +93,8 @@ _CELL_YM_RE = re.compile(
     r"^\s*(?P<y>\d{4})\s*[年.\-/]\s*(?:(?P<m>\d{1,2})\s*(?:月(?:份)?|[.\-/]\s*(?P<d>\d{1,2})\s*日?|(?=\s*$))"
     r"(?:\s*(?P<d2>\d{1,2})\s*日)?)?\s*(?:底|末)?\s*(?:(?:之|以)?前)?\s*(?:完成)?\s*$"
 )
+# A cell holding a whole year: 2024年全年, 2024年内, 2024年度.
+_CELL_WHOLE_YEAR_RE = re.compile(r"^\s*(?P<y>\d{4})\s*年\s*(?:全年|年内|内|度)\s*(?:完成)?\s*$")
 # A cell with a quarter, half-year or month only (第四季度, 上半年, 12月): the document's year.
 _CELL_PART_RE = re.compile(
     r"^\s*(?:(?P<h>上半年|下半年|第?[一二三四]季度)|(?P<m>\d{1,2})\s*月(?:份)?)\s*(?:底|末)?\s*(?:(?:之|以)?前)?"
@@ -153,8 +155,11 @@ def _candidates(folded: str, doc_year: int | None, *, standalone: bool = False) 
             add(m, _month_end(doc_year, _half_month(m.group("h"))))
     if standalone and not found:
         cell = _CELL_YM_RE.match(folded)
-        part = _CELL_PART_RE.match(folded) if cell is None and doc_year is not None else None
-        if cell:
+        whole = _CELL_WHOLE_YEAR_RE.match(folded) if cell is None else None
+        part = _CELL_PART_RE.match(folded) if cell is None and whole is None and doc_year is not None else None
+        if whole:
+            add(whole, _month_end(int(whole.group("y")), 12))
+        elif cell:
             y, mo, d = int(cell.group("y")), int(cell.group("m") or 12), cell.group("d") or cell.group("d2")
             add(cell, _date(y, mo, int(d)) if d else _month_end(y, mo))
         elif part and doc_year is not None:
@@ -189,7 +194,8 @@ def find_deadline(text: str, doc_year: int | None = None, *, standalone: bool = 
 def year_markers(folded_masked: str) -> list[tuple[int, int]]:
     """``(position, year)`` of phrases that set the goal year of later targets (到2025年 …)."""
     marks: list[tuple[int, int]] = []
-    for rx in (_Y_TO_RE, _RANGE_RE, _Y_BEFORE_RE, _YM_TO_RE):
+    # A dated time limit before a target sets its year too: 2024年6月底前完成…80%, 2026年三季度末前…20GWh.
+    for rx in (_Y_TO_RE, _RANGE_RE, _Y_BEFORE_RE, _YM_TO_RE, _YM_RE, _Y_HALF_RE):
         for m in rx.finditer(folded_masked):
             if rx is _RANGE_RE and not int(m.group("y1")) < int(m.group("y")):
                 continue

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from . import assignments as asg
 from .deadlines import find_deadline, find_recurrence
@@ -16,15 +17,16 @@ from .metadata import extract_metadata, find_body_end
 from .outline import MeasureNode, Node, build_outline, heading_of, measure_nodes
 from .tables import find_indicator_rows, find_task_rows
 from .targets import find_targets
-from .text import clean_lines, fold
+from .text import clean_lines, fold, printed_form
 from .types import ParsedDocument, ParsedIndicator, ParsedMeasure, ParsedSection
 
 __all__ = ["parse_text"]
 
 _TIME_LIMIT_RE = re.compile(r"(?:完成|办结|落实)?(?:时限|期限|时间|时间节点)\s*:\s*(?P<value>[^\n;。)】]+)")
-# A document-wide convention: "（排在第一位的为牵头单位）", "列第一位的部门为牵头部门", "首位为牵头单位".
+# A document-wide convention: "（排在第一位的为牵头单位）", "列第一位的部门为牵头部门", "首位为牵头单位",
+# "列第一位的责任单位为牵头单位".
 _FIRST_IS_LEAD_RE = re.compile(
-    r"(?:排在|排|列在|列|位列|名列)?(?:第一位|首位|第一个|第一)的?(?:部门|单位)?(?:为|是)牵头(?:部门|单位)?"
+    r"(?:排在|排名|排|列在|列|位列|名列)?(?:第一位|首位|第一个|第一)的?(?:责任|主责|实施)?(?:部门|单位)?(?:为|是)牵头(?:部门|单位)?"
 )
 _DOC_CLOSING_RE = re.compile(r"^(?:本(?:方案|意见|通知|计划|办法|细则|措施|规定|规划|实施方案|行动方案)|以上|上述)")
 _NOTE_SENTENCE_RE = re.compile(
@@ -281,7 +283,7 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
     if meta.title is None:
         warnings.append("未找到文件标题。")
 
-    return ParsedDocument(
+    doc = ParsedDocument(
         title=meta.title,
         doc_number=meta.doc_number,
         issuer=meta.issuer,
@@ -297,6 +299,48 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
         warnings=tuple(warnings),
         encoding=encoding,
         source_format=source_format,
+    )
+    restore = printed_form(text)
+    return _as_printed(doc, restore) if restore is not None else doc
+
+
+def _as_printed(doc: ParsedDocument, restore: Callable[[str], str]) -> ParsedDocument:
+    """A document in traditional characters: printed strings back in the characters of the source."""
+
+    def opt(s: str | None) -> str | None:
+        return restore(s) if s else s
+
+    def many(items: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(restore(s) for s in items)
+
+    measures = tuple(
+        replace(
+            m,
+            title=restore(m.title),
+            text=restore(m.text),
+            section_titles=many(m.section_titles),
+            lead=many(m.lead),
+            responsible=many(m.responsible),
+            inherited_responsible=many(m.inherited_responsible),
+            deadline_text=opt(m.deadline_text),
+            targets=tuple(replace(t, text=restore(t.text), unit=opt(t.unit)) for t in m.targets),
+        )
+        for m in doc.measures
+    )
+    return replace(
+        doc,
+        title=opt(doc.title),
+        doc_number=opt(doc.doc_number),
+        issuer=opt(doc.issuer),
+        horizon_text=opt(doc.horizon_text),
+        notes=many(doc.notes),
+        default_leads=many(doc.default_leads),
+        measures=measures,
+        sections=tuple(replace(sec, title=restore(sec.title)) for sec in doc.sections),
+        indicators=tuple(
+            replace(i, category=opt(i.category), name=restore(i.name), target_text=restore(i.target_text))
+            for i in doc.indicators
+        ),
     )
 
 
@@ -319,8 +363,14 @@ _INTRO_RE = re.compile(r"(?:如下|下表|见表|见附表|分解表|清单)[^�
 
 def _heading_only(node: Node) -> bool:
     """A heading whose content is its table: ``二、重点任务`` + ``…具体分解如下：`` (not a task itself)."""
-    if node.kind < 0 or node.children or "。" in fold(node.head).rstrip("。"):
+    if node.kind < 0 or node.children:
         return False
+    head = fold(node.head).strip()
+    if "。" in head.rstrip("。"):
+        # ``（三）实施…行动。重点抓好以下任务：`` — a title whose own sentence only introduces the table.
+        rest = head.split("。", 1)[1].strip()
+        if not (rest and _INTRO_RE.search(rest) and "。" not in rest.rstrip("。")):
+            return False
     return all(_INTRO_RE.search(fold(p).strip()) for _, p in node.paras)
 
 
@@ -458,19 +508,30 @@ def _measure_from_row(
         (lead if verb in ("牵头", "牵头负责") else resp).append(name)
     if first_is_lead and not lead and resp:
         lead.append(resp.pop(0))
+    text = row.task + ("\n" + row.detail if row.detail else "")
     if row.deadline:
         dates = _dates(row.deadline, doc_year, horizon, standalone=True)
+        if dates["deadline"] is None and dates["recurring"] in (None, "ongoing"):
+            # 持续推进 / 长期 in the cell, an explicit frequency in the text (每月开展一次…).
+            rec = find_recurrence(text)
+            if rec is not None and rec.value != "ongoing":
+                dates.update(
+                    recurring=rec.value,
+                    deadline_text=rec.text,
+                    effective_deadline=horizon,
+                    deadline_is_default=horizon is not None,
+                )
     else:
-        dates = _dates(row.task, doc_year, horizon)
+        dates = _dates(text, doc_year, horizon)
     return ParsedMeasure(
         path=(*row.sections, row.number),
         title=re.split(r"。", row.task, maxsplit=1)[0].strip(),
-        text=row.task,
+        text=text,
         order=0,
         section_path=(),
         section_titles=(row.category,) if row.category else (),
         lead=tuple(lead),
         responsible=tuple(r for r in resp if r not in lead),
-        targets=tuple(find_targets(row.task)),
+        targets=tuple(find_targets(text)),
         **dates,  # type: ignore[arg-type]
     )

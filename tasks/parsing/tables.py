@@ -44,6 +44,7 @@ class TaskRow:
     responsible: str
     deadline: str
     sections: tuple[str, ...] = ()  # outline labels of numbered section rows above (``一``)
+    detail: str = ""  # a 具体措施/工作内容 column next to a short task-name column
 
 
 def _cells(line: str) -> list[str]:
@@ -196,13 +197,27 @@ def _task_header(header: list[str]) -> dict[str, int | None] | None:
         return None
     if any(_is_int(c) for c in header):
         return None
+    number = _col(header, r"序号|编号|^No")
+    deadline = _col(header, r"时限|期限|完成时间|时间|进度|节点")
+    category = category if category != task else None
+    # 主要任务 | 具体措施: the measures column holds the task's text (targets, frequencies).
+    taken = {task, lead, resp, number, deadline, category}
+    detail = next(
+        (
+            k
+            for k, h in enumerate(header)
+            if k > task and k not in taken and re.search(r"措施|内容|举措|要求|目标|标准", fold(h).replace(" ", ""))
+        ),
+        None,
+    )
     return {
         "task": task,
         "lead": lead,
         "resp": resp,
-        "number": _col(header, r"序号|编号|^No"),
-        "deadline": _col(header, r"时限|期限|完成时间|时间|进度|节点"),
-        "category": category if category != task else None,
+        "number": number,
+        "deadline": deadline,
+        "category": category,
+        "detail": detail,
     }
 
 
@@ -296,6 +311,7 @@ def find_task_rows(lines: list[str]) -> list[TaskRow]:
                     responsible=cell(spec["resp"]),
                     deadline=cell(spec["deadline"]),
                     sections=tuple(sections[kk] for kk in sorted(sections)),
+                    detail=cell(spec["detail"]),
                 )
             )
     return out
@@ -381,6 +397,7 @@ def _task_rows_from_stream(block: TableBlock) -> list[TaskRow]:
                 responsible=cell(spec["resp"]),
                 deadline=cell(spec["deadline"]),
                 sections=tuple(sections[k] for k in sorted(sections)),
+                detail=cell(spec["detail"]),
             )
         )
     return out

@@ -5,7 +5,8 @@ Guarantees:
   the folded text can be used to slice the printed text (full-width ``（`` ``：`` ``，`` ``１``
   fold to ``(`` ``:`` ``,`` ``1``; circled digits ①… are kept as they are).
 - :func:`to_simplified` converts traditional characters (牽頭單位 → 牵头单位) and never changes
-  the length of a line (it falls back to a character-by-character conversion).
+  the length of a line (it falls back to a character-by-character conversion); the parser works on
+  the simplified text and :func:`printed_form` maps its output strings back to the printed characters.
 - :func:`clean_lines` turns any decoded text into stripped, non-empty lines without markup
   remnants or web-page junk.
 """
@@ -14,10 +15,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["clean_lines", "fold", "strip_html_tags", "to_simplified"]
+__all__ = ["clean_lines", "fold", "printed_form", "strip_html_tags", "to_simplified"]
 
 
 def _fold_table() -> dict[int, int]:
@@ -134,14 +136,50 @@ def strip_html_tags(text: str) -> str:
     return _TAG_RE.sub("", text)
 
 
-def clean_lines(text: str) -> list[str]:
-    """Normalise newlines, drop tags, control characters and web junk; return non-empty lines."""
+def _prepare(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "<" in text and len(_TAG_RE.findall(text, 0, 20000)) >= 3:
         text = strip_html_tags(text)
     text = _ZERO_WIDTH_RE.sub("", text)
-    text = _CONTROL_RE.sub("", text)
-    text = to_simplified(text)
+    return _CONTROL_RE.sub("", text)
+
+
+def printed_form(text: str) -> Callable[[str], str] | None:
+    """For a text in traditional characters: a function mapping a string found in the simplified
+    text back to its printed (traditional) form; None when :func:`clean_lines` changes nothing.
+
+    Conversion keeps every line's length, so a substring of the converted text is restored from
+    the same span of the original; other strings are restored character by character, only for
+    characters that never occur unconverted in the document.
+    """
+    original = _prepare(text)
+    converted = to_simplified(original)
+    if converted == original:
+        return None
+    votes: dict[str, dict[str, int]] = {}
+    native: set[str] = set()
+    for o, c in zip(original, converted, strict=False):
+        if o == c:
+            native.add(c)
+        else:
+            votes.setdefault(c, {}).setdefault(o, 0)
+            votes[c][o] += 1
+    chars = {c: max(v, key=lambda k: v[k]) for c, v in votes.items() if c not in native}
+
+    def restore(s: str) -> str:
+        if not s:
+            return s
+        at = converted.find(s)
+        if at >= 0:
+            return original[at : at + len(s)]
+        return "".join(chars.get(ch, ch) for ch in s)
+
+    return restore
+
+
+def clean_lines(text: str) -> list[str]:
+    """Normalise newlines, drop tags, control characters and web junk; return non-empty lines."""
+    text = to_simplified(_prepare(text))
     raw_lines = text.split("\n")
     if "序号" in text or "编号" in text:
         from .tables import join_plain_cell_tables  # a late import: tables imports this module

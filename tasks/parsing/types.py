@@ -1,7 +1,7 @@
 """Immutable results of parsing a policy document.
 
 All containers are tuples, all classes frozen, so a result can be cached, hashed and shared
-between threads. Printed strings are kept as printed (after traditional→simplified folding).
+between threads. Printed strings are kept as printed (a traditional-character source stays traditional).
 """
 
 from __future__ import annotations

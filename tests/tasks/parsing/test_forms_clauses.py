@@ -47,7 +47,8 @@ def test_clause_shapes() -> None:
         (("二", "（一）"), "保障重点项目用地", ["市自然资源局"], ["市发改委"], None, None),
         (("二", "（二）"), "拓宽企业融资渠道", ["市金融办"], ["市财政局", "人民银行青山市分行"], None, None),
         (("二", "（三）"), "加强用工服务", ["市人社局"], ["市总工会"], None, None),
-        (("二", "（四）"), "降低企业用能成本", ["市发展和改革委员会"], ["国网青山供电公司"], None, None),
+        # units are kept in the characters they are printed in (traditional lines stay traditional)
+        (("二", "（四）"), "降低企业用能成本", ["市發展和改革委員會"], ["國網青山供電公司"], None, None),
         (("二", "（五）"), "规范涉企收费", [], ["市市场监管局"], "2024-09-30", None),
     ]
     first = out["measures"][0]
