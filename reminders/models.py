@@ -31,6 +31,7 @@ HOOK_CHANNELS = (Channel.WECOM, Channel.DINGTALK, Channel.WEBHOOK)
 
 
 class ReminderKind(models.TextChoices):
+    ASSIGNED = "assigned", "新任务交办"
     DUE_SOON = "due_soon", "临近截止提醒"
     OVERDUE = "overdue", "逾期催办"
     REPORT_DUE = "report_due", "进展报送提醒"

@@ -28,7 +28,7 @@ from django.utils import timezone
 from accounts.models import DeptRole, User
 from common.dates import local_now
 from tasks.lights import overdue_q
-from tasks.models import CLOSED_STATUSES, PolicyDocument, ProgressReport, Task
+from tasks.models import CLOSED_STATUSES, PolicyDocument, ProgressReport, Task, TaskStatus
 
 from . import channels
 from .models import (
@@ -315,6 +315,19 @@ def _plan_task_reminders(planner: _Planner, book: RuleBook, today: dt.date) -> d
     return counts
 
 
+def _plan_assignment_notices(planner: _Planner, book: RuleBook) -> None:
+    """交办 notices: every task waiting to be signed for (已交办) tells its owner and liaison, once per
+    department it is assigned to (a task reassigned elsewhere tells the new department)."""
+    waiting = (
+        Task.objects.filter(status=TaskStatus.ASSIGNED)
+        .order_by()
+        .values_list("id", "department_id", "owner_id", "measure__document_id")
+    )
+    for task_id, department_id, owner_id, document_id in waiting.iterator(chunk_size=5000):
+        planner.add(rule=book.for_document(document_id), kind=ReminderKind.ASSIGNED, date_key=f"dept-{department_id}",
+                    people=planner.owners(owner_id, department_id), task_id=task_id, department_id=department_id)
+
+
 def _plan_report_reminders(planner: _Planner, book: RuleBook, today: dt.date) -> None:
     """Report-due rows: open tasks of documents whose reporting period closes soon, with no report yet."""
     active: dict[str, list[int]] = defaultdict(list)  # period key -> document ids
@@ -362,6 +375,7 @@ def plan_reminders(*, today: dt.date, now: dt.datetime) -> list[PlannedRow]:
     """Every ReminderLog row that should exist for `today`, from task state only (not saved)."""
     book = rule_book()
     planner = _Planner(now=now)
+    _plan_assignment_notices(planner, book)
     counts = _plan_task_reminders(planner, book, today)
     _plan_report_reminders(planner, book, today)
     _plan_digests(planner, book, today, counts)
@@ -554,6 +568,10 @@ def _stale_reason(log: ReminderLog) -> str:
         return ""
     if task.status in CLOSED_STATUSES:
         return "任务已办结或取消"
+    if log.kind == ReminderKind.ASSIGNED:
+        if task.status != TaskStatus.ASSIGNED:
+            return "任务已签收或已退回"
+        return "" if log.date_key == f"dept-{task.department_id}" else "任务已改派其他部门"
     if log.kind == ReminderKind.REPORT_DUE:
         period = log.date_key.split(":")[0]
         if ProgressReport.objects.filter(task_id=task.pk, period=period).exists():
@@ -622,6 +640,11 @@ def render_message(log: ReminderLog) -> channels.Message:
     data.update(department=department, deadline=str(deadline) if deadline else None,
                 document=measure.document.title)
     subject = f"{measure.title}（{measure.document.title}）"
+    if log.kind == ReminderKind.ASSIGNED:
+        due = f"，完成时限 {deadline}" if deadline else ""
+        return channels.Message(log.pk, log.kind, f"【新任务交办】{measure.title}",
+                                f"{department}：{subject} 已交办贵部门（{task.get_role_display()}）{due}，请及时签收。",
+                                data)
     if log.kind == ReminderKind.DUE_SOON and deadline:
         left = working_days_after(today, deadline)
         when = "今日截止" if deadline <= today else f"还有 {left} 个工作日到期"

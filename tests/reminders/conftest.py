@@ -11,9 +11,12 @@ import time_machine
 
 from reminders.models import ReminderLog
 from reminders.services import reminder_deliver_pending, reminder_sweep
+from tasks.models import TaskStatus
 from tests import factories
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Tasks whose deadlines are being chased have been signed for; an 已交办 task also gets a 交办 notice.
+WORKING = TaskStatus.IN_PROGRESS
 
 
 def at(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:

@@ -17,7 +17,7 @@ from reminders.models import ChannelConfig, Notification, ReminderLog
 from reminders.services import MAX_ATTEMPTS, reminder_deliver_pending
 from tests import factories
 
-from .conftest import at, run_day
+from .conftest import WORKING, at, run_day
 from .sink import Sink
 
 D = dt.date
@@ -67,7 +67,7 @@ def test_unreachable_url_is_a_channel_error():
 
 def test_webhooks_scoped_by_department_receive_the_reminders(world):
     other = factories.DepartmentFactory()
-    factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
+    factories.TaskFactory(status=WORKING, department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
     with Sink() as sink:
         mine = ChannelConfig.objects.create(name="本部门群", kind="wecom", url=sink.url, department=world.department)
         ChannelConfig.objects.create(name="别的部门群", kind="dingtalk", url=sink.url, department=other)
@@ -79,7 +79,7 @@ def test_webhooks_scoped_by_department_receive_the_reminders(world):
 
 
 def test_a_failing_channel_is_retried_with_backoff_and_never_blocks_the_others(world):
-    factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
+    factories.TaskFactory(status=WORKING, department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
     with Sink(status=500) as sink:
         ChannelConfig.objects.create(name="坏的", kind="webhook", url=sink.url)
         new, stats = run_day(D(2026, 10, 8))
@@ -104,7 +104,7 @@ def test_a_failing_channel_is_retried_with_backoff_and_never_blocks_the_others(w
 
 
 def test_email_channel_uses_the_django_backend(world, mailoutbox):
-    factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
+    factories.TaskFactory(status=WORKING, department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
     run_day(D(2026, 10, 8))
     assert [m.to for m in mailoutbox] == [["owner@example.gov.cn"]]
     assert "临近截止" in mailoutbox[0].subject

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from reminders.models import Notification, ReminderLog
 from tests import factories
 
-from .conftest import at
+from .conftest import WORKING, at
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def run(*args):
 
 
 def test_send_reminders_prints_one_summary_line_and_is_idempotent(world):
-    factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
+    factories.TaskFactory(status=WORKING, department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
     with time_machine.travel(at(D(2026, 10, 8), 10), tick=False):
         (sent, skipped, failed), lines = run("--today", "2026-10-08")
         assert len(lines) == 1 and sent == ReminderLog.objects.filter(status="sent").count() > 0
@@ -39,7 +39,7 @@ def test_send_reminders_prints_one_summary_line_and_is_idempotent(world):
 
 
 def test_dry_run_writes_nothing(world):
-    factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
+    factories.TaskFactory(status=WORKING, department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
     with time_machine.travel(at(D(2026, 10, 8), 10), tick=False):
         (sent, skipped, failed), lines = run("--today", "2026-10-08", "--dry-run")
     assert sent > 0 and len(lines) == sent + 1 and lines[0].startswith("[dry-run] ")
@@ -47,7 +47,7 @@ def test_dry_run_writes_nothing(world):
 
 
 def test_rows_deferred_by_quiet_hours_count_as_skipped(world):
-    factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
+    factories.TaskFactory(status=WORKING, department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
     with time_machine.travel(at(D(2026, 10, 8), 23), tick=False):
         (sent, skipped, failed), _ = run()
     assert sent == 0 and skipped == ReminderLog.objects.count() > 0
@@ -64,7 +64,7 @@ def test_run_reminder_loop_once_says_it_is_the_in_process_fallback(world, settin
     settings.REDIS_URL = ""
     # The loop drops stale connections between rounds; inside a test transaction that would drop ours.
     monkeypatch.setattr("reminders.management.commands.run_reminder_loop.close_old_connections", lambda: None)
-    factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
+    factories.TaskFactory(status=WORKING, department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
     out = io.StringIO()
     with time_machine.travel(at(D(2026, 10, 8), 10), tick=False):
         call_command("run_reminder_loop", "--once", "--interval", "1", stdout=out, stderr=io.StringIO())

@@ -26,6 +26,7 @@ from common.dates import local_today
 from reminders.models import ChannelConfig, Notification, ReminderLog, ReminderRule
 from tests import factories
 
+from .conftest import WORKING
 from .sink import Sink
 
 pytestmark = [
@@ -70,9 +71,21 @@ class Redis:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [self.bin, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.dir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                self.bin,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for(self.ping, 10, "redis-server to answer PING")
 
@@ -121,8 +134,12 @@ class Stack:
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
         log = open(self.tmp / f"{name}.log", "ab")  # noqa: SIM115 (closed with the process)
         proc = subprocess.Popen(
-            [str(CELERY), "-A", "config.celery_app", *args], cwd=ROOT, env=self.env, stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=True,  # own process group: killpg reaches pool children
+            [str(CELERY), "-A", "config.celery_app", *args],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # own process group: killpg reaches pool children
         )
         self.procs.append(proc)
         return proc
@@ -130,14 +147,28 @@ class Stack:
     def start_worker(self, n: int = 1) -> subprocess.Popen:
         self.worker = self._spawn(
             f"worker{n}",
-            ["worker", "-l", "INFO", "-c", "2", "-P", "prefork", "-n", f"w{n}-{os.getpid()}@%h",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            [
+                "worker",
+                "-l",
+                "INFO",
+                "-c",
+                "2",
+                "-P",
+                "prefork",
+                "-n",
+                f"w{n}-{os.getpid()}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
         )
         return self.worker
 
     def start_beat(self) -> None:
-        self._spawn("beat", ["beat", "-l", "INFO", "-s", str(self.tmp / "beat-schedule"),
-                             "--pidfile", str(self.tmp / "beat.pid")])
+        self._spawn(
+            "beat",
+            ["beat", "-l", "INFO", "-s", str(self.tmp / "beat-schedule"), "--pidfile", str(self.tmp / "beat.pid")],
+        )
 
     def sigkill_worker(self) -> None:
         assert self.worker is not None
@@ -179,14 +210,20 @@ def make_due_tasks(n: int, sink_url: str) -> list[int]:
     """n open tasks due today (the D-0 stage fires on any day), one owner each; a global webhook to the sink."""
     ReminderRule.objects.filter(document__isnull=True).delete()
     ReminderRule.objects.create(
-        name="集成测试", days_before=[0], quiet_hours_start=None, quiet_hours_end=None,
-        channels=["inapp", "webhook"], digest_enabled=False,
+        name="集成测试",
+        days_before=[0],
+        quiet_hours_start=None,
+        quiet_hours_end=None,
+        channels=["inapp", "webhook"],
+        digest_enabled=False,
     )
     ChannelConfig.objects.create(name="sink", kind="webhook", url=sink_url, secret="it-secret")
     department = factories.DepartmentFactory()
     owner = factories.StaffFactory(department=department)
     today = local_today()
-    return [factories.TaskFactory(department=department, owner=owner, deadline=today).id for _ in range(n)]
+    return [
+        factories.TaskFactory(status=WORKING, department=department, owner=owner, deadline=today).id for _ in range(n)
+    ]
 
 
 def report(name: str, **numbers) -> None:
@@ -237,10 +274,17 @@ def test_sigkill_worker_mid_batch_then_restart_delivers_everything_exactly_once(
         ids = sink.delivery_ids()
         unique = len(set(ids))
         duplicates = len(ids) - unique
-        report("sigkill", expected_per_channel=n, log_rows=ReminderLog.objects.count(),
-               inapp=Notification.objects.count(), webhook_unique=unique,
-               webhook_raw=len(ids), webhook_duplicates=duplicates, sink_requests_at_kill=at_kill,
-               pending_at_kill=pending_at_kill)
+        report(
+            "sigkill",
+            expected_per_channel=n,
+            log_rows=ReminderLog.objects.count(),
+            inapp=Notification.objects.count(),
+            webhook_unique=unique,
+            webhook_raw=len(ids),
+            webhook_duplicates=duplicates,
+            sink_requests_at_kill=at_kill,
+            pending_at_kill=pending_at_kill,
+        )
         assert ReminderLog.objects.count() == 2 * n
         assert set(ReminderLog.objects.values_list("status", flat=True)) == {"sent"}
         assert Notification.objects.count() == n  # in-app: strictly exactly once
@@ -288,8 +332,14 @@ def test_redis_down_api_writes_succeed_and_missed_reminders_arrive_after_it_retu
                 raise
             time.sleep(1.5)
             ids = sink.delivery_ids()
-            report("redis-down", expected=4, inapp=Notification.objects.count(), webhook_unique=len(set(ids)),
-                   webhook_raw=len(ids), api_write_seconds=round(elapsed, 2))
+            report(
+                "redis-down",
+                expected=4,
+                inapp=Notification.objects.count(),
+                webhook_unique=len(set(ids)),
+                webhook_raw=len(ids),
+                api_write_seconds=round(elapsed, 2),
+            )
             assert sorted(Notification.objects.values_list("task_id", flat=True)) == sorted(task_ids)
             assert len(ids) == len(set(ids)) == 4
     finally:

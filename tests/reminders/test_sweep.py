@@ -12,7 +12,7 @@ from reminders.services import escalation_state_for, reminder_deliver_pending, r
 from tasks.models import ProgressReport, ReportingCycle, TaskStatus
 from tests import factories
 
-from .conftest import at, days, run_day
+from .conftest import WORKING, at, days, run_day
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def targets(rows, kind):
 
 
 def test_due_soon_fires_on_working_days_30_7_3_1_0_before_the_deadline(world):
-    factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
+    factories.TaskFactory(status=WORKING, department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
     result = fired(D(2026, 8, 1), D(2026, 10, 12), ReminderKind.DUE_SOON)
     assert result == {
         D(2026, 8, 25): ["2026-10-12:D-30"],  # Sunday 09-20 is a 调休 working day
@@ -49,18 +49,21 @@ def test_due_soon_fires_on_working_days_30_7_3_1_0_before_the_deadline(world):
 
 
 def test_due_soon_goes_to_owner_and_liaison_only(world):
-    factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
+    factories.TaskFactory(status=WORKING, department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
     new, stats = run_day(D(2026, 10, 8))
     assert targets(new, ReminderKind.DUE_SOON) == [
-        (world.owner.id, "email"), (world.owner.id, "inapp"), (world.liaison.id, "inapp"),
+        (world.owner.id, "email"),
+        (world.owner.id, "inapp"),
+        (world.liaison.id, "inapp"),
     ]
     assert Notification.objects.filter(kind=ReminderKind.DUE_SOON).count() == 2
-    assert not Notification.objects.filter(user__in=[world.leader, world.supervisor, world.other_leader],
-                                           kind=ReminderKind.DUE_SOON).exists()
+    assert not Notification.objects.filter(
+        user__in=[world.leader, world.supervisor, world.other_leader], kind=ReminderKind.DUE_SOON
+    ).exists()
 
 
 def test_running_the_sweep_twice_sends_nothing_new(world, mailoutbox):
-    factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
+    factories.TaskFactory(status=WORKING, department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
     first, stats1 = run_day(D(2026, 10, 8))
     second, stats2 = run_day(D(2026, 10, 8), hour=15)
     assert stats1.sent == len(first) > 0
@@ -70,14 +73,16 @@ def test_running_the_sweep_twice_sends_nothing_new(world, mailoutbox):
 
 
 def test_a_missed_day_is_caught_up_with_the_latest_stage_only(world):
-    factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
+    factories.TaskFactory(status=WORKING, department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
     # Nothing ran since August: on 10-09 only the current stage (D-3, due 10-08) is sent, not D-30/D-7 too.
     new, _ = run_day(D(2026, 10, 9))
     assert sorted({r.date_key for r in new if r.kind == ReminderKind.DUE_SOON}) == ["2026-10-12:D-3"]
 
 
 def test_per_document_rule_overrides_the_global_rule(world):
-    task = factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
+    task = factories.TaskFactory(
+        status=WORKING, department=world.department, owner=world.owner, deadline=D(2026, 10, 12)
+    )
     ReminderRule.objects.create(name="本文件", document=task.measure.document, days_before=[2], channels=["inapp"])
     result = fired(D(2026, 9, 1), D(2026, 10, 12), ReminderKind.DUE_SOON)
     assert result == {D(2026, 10, 9): ["2026-10-12:D-2"]}
@@ -85,7 +90,9 @@ def test_per_document_rule_overrides_the_global_rule(world):
 
 
 def test_extended_deadline_gets_fresh_reminders_and_stale_rows_are_skipped(world):
-    task = factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
+    task = factories.TaskFactory(
+        status=WORKING, department=world.department, owner=world.owner, deadline=D(2026, 10, 12)
+    )
     with time_machine.travel(at(D(2026, 10, 8), 23), tick=False):
         reminder_sweep()  # quiet hours: rows wait until 07:00
     task.deadline = D(2026, 12, 31)
@@ -104,7 +111,7 @@ def test_extended_deadline_gets_fresh_reminders_and_stale_rows_are_skipped(world
 
 
 def test_overdue_repeats_every_k_working_days(world):
-    factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 11, 2))
+    factories.TaskFactory(status=WORKING, department=world.department, owner=world.owner, deadline=D(2026, 11, 2))
     result = fired(D(2026, 11, 1), D(2026, 11, 20), ReminderKind.OVERDUE)
     assert result == {
         D(2026, 11, 3): ["2026-11-02:overdue-1"],
@@ -116,16 +123,20 @@ def test_overdue_repeats_every_k_working_days(world):
 
 
 def test_overdue_uses_the_lights_rule_finished_and_cancelled_tasks_are_never_reminded(world):
-    factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 11, 2),
-                          status=TaskStatus.FINISHED)
-    factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 11, 2),
-                          status=TaskStatus.CANCELLED)
+    factories.TaskFactory(
+        department=world.department, owner=world.owner, deadline=D(2026, 11, 2), status=TaskStatus.FINISHED
+    )
+    factories.TaskFactory(
+        department=world.department, owner=world.owner, deadline=D(2026, 11, 2), status=TaskStatus.CANCELLED
+    )
     new, _ = run_day(D(2026, 11, 10))
     assert [r for r in new if r.task_id] == []
 
 
 def test_escalation_to_leader_after_x_and_supervisors_after_y_working_days(world):
-    task = factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 11, 2))
+    task = factories.TaskFactory(
+        status=WORKING, department=world.department, owner=world.owner, deadline=D(2026, 11, 2)
+    )
     leader_days = fired(D(2026, 11, 1), D(2026, 11, 20), ReminderKind.ESCALATE_LEADER)
     assert leader_days == {D(2026, 11, 5): ["2026-11-02"]}  # 3rd working day overdue
     rows = ReminderLog.objects.filter(kind=ReminderKind.ESCALATE_LEADER, recipient__isnull=False)
@@ -146,7 +157,9 @@ def timezone_date(value):
 
 
 def test_escalation_state_is_leader_between_x_and_y(world):
-    task = factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 11, 2))
+    task = factories.TaskFactory(
+        status=WORKING, department=world.department, owner=world.owner, deadline=D(2026, 11, 2)
+    )
     run_day(D(2026, 11, 5))
     assert escalation_state_for([task.id])[task.id]["level"] == "leader"
 
@@ -156,10 +169,20 @@ def test_escalation_state_is_leader_between_x_and_y(world):
 
 def test_report_due_before_the_cycle_closes_only_for_tasks_without_a_report(world):
     document = factories.PolicyDocumentFactory(reporting_cycle=ReportingCycle.MONTHLY, reporting_day=28)
-    pending = factories.TaskFactory(measure__document=document, department=world.department, owner=world.owner,
-                                    deadline=D(2027, 6, 30))
-    reported = factories.TaskFactory(measure__document=document, department=world.department, owner=world.owner,
-                                     deadline=D(2027, 6, 30))
+    pending = factories.TaskFactory(
+        status=WORKING,
+        measure__document=document,
+        department=world.department,
+        owner=world.owner,
+        deadline=D(2027, 6, 30),
+    )
+    reported = factories.TaskFactory(
+        status=WORKING,
+        measure__document=document,
+        department=world.department,
+        owner=world.owner,
+        deadline=D(2027, 6, 30),
+    )
     ProgressReport.objects.create(task=reported, author=world.owner, period="2026-11", percent=50, progress="推进中")
     result = fired(D(2026, 11, 16), D(2026, 11, 30), ReminderKind.REPORT_DUE)
     # 11-28 is a Saturday: the report is due by Friday 11-27; R-3 → 11-24, R-1 → 11-26.
@@ -173,7 +196,7 @@ def test_report_due_before_the_cycle_closes_only_for_tasks_without_a_report(worl
 
 
 def test_one_daily_digest_per_leader_and_supervisor_on_working_days(world):
-    factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 11, 2))
+    factories.TaskFactory(status=WORKING, department=world.department, owner=world.owner, deadline=D(2026, 11, 2))
     new, _ = run_day(D(2026, 11, 4))
     run_day(D(2026, 11, 4), hour=16)
     digests = ReminderLog.objects.filter(kind__in=[ReminderKind.DIGEST_LEADER, ReminderKind.DIGEST_SUPERVISOR])
@@ -189,7 +212,7 @@ def test_one_daily_digest_per_leader_and_supervisor_on_working_days(world):
 
 def test_digest_can_be_switched_off_in_the_global_rule(world):
     ReminderRule.objects.filter(document__isnull=True).update(digest_enabled=False)
-    factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 11, 2))
+    factories.TaskFactory(status=WORKING, department=world.department, owner=world.owner, deadline=D(2026, 11, 2))
     new, _ = run_day(D(2026, 11, 4))
     assert not [r for r in new if r.task_id is None]
 
@@ -198,7 +221,7 @@ def test_digest_can_be_switched_off_in_the_global_rule(world):
 
 
 def test_quiet_hours_defer_but_never_drop(world):
-    factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
+    factories.TaskFactory(status=WORKING, department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
     night, stats = run_day(D(2026, 10, 9), hour=23)
     assert night and stats.sent == 0
     assert {r.not_before for r in night} == {at(D(2026, 10, 10), 7)}
@@ -224,9 +247,15 @@ def test_a_second_concurrent_sweep_is_locked_out(world):
     from reminders.services import SWEEP_LOCK_KEY
 
     s = connection.settings_dict
-    factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
-    with psycopg.connect(host=s["HOST"], port=s["PORT"], user=s["USER"], password=s["PASSWORD"] or None,
-                         dbname=s["NAME"], autocommit=True) as other:
+    factories.TaskFactory(status=WORKING, department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
+    with psycopg.connect(
+        host=s["HOST"],
+        port=s["PORT"],
+        user=s["USER"],
+        password=s["PASSWORD"] or None,
+        dbname=s["NAME"],
+        autocommit=True,
+    ) as other:
         other.execute("SELECT pg_advisory_lock(%s)", [SWEEP_LOCK_KEY])  # "another beat" is sweeping
         with time_machine.travel(at(D(2026, 10, 8)), tick=False):
             assert reminder_sweep().locked_out is True
@@ -234,3 +263,46 @@ def test_a_second_concurrent_sweep_is_locked_out(world):
         other.execute("SELECT pg_advisory_unlock(%s)", [SWEEP_LOCK_KEY])
     with time_machine.travel(at(D(2026, 10, 8)), tick=False):
         assert reminder_sweep().created > 0
+
+
+# --- 交办 notice ---
+
+
+def test_new_task_notifies_owner_and_liaison_once_until_signed_for(world):
+    task = factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2027, 6, 30))
+    new, _ = run_day(D(2026, 11, 2))
+    assert targets(new, ReminderKind.ASSIGNED) == [
+        (world.owner.id, "email"),
+        (world.owner.id, "inapp"),
+        (world.liaison.id, "inapp"),
+    ]
+    note = Notification.objects.get(user=world.liaison, kind=ReminderKind.ASSIGNED)
+    assert "新任务交办" in note.title and "请及时签收" in note.body
+    again, _ = run_day(D(2026, 11, 3))
+    assert [r for r in again if r.kind == ReminderKind.ASSIGNED] == []
+    assert task.pk  # the task itself is untouched by reminders
+
+
+def test_reassigned_task_notifies_the_new_department(world):
+    task = factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2027, 6, 30))
+    run_day(D(2026, 11, 2))
+    other = world.other_leader.department
+    other_liaison = factories.LiaisonFactory(department=other)
+    task.department = other
+    task.owner = other_liaison
+    task.save(update_fields=["department", "owner"])
+    new, _ = run_day(D(2026, 11, 3))
+    assert targets(new, ReminderKind.ASSIGNED) == [(other_liaison.id, "inapp")]
+
+
+def test_notice_pending_in_quiet_hours_is_dropped_once_the_task_is_signed_for(world):
+    task = factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2027, 6, 30))
+    with time_machine.travel(at(D(2026, 11, 2), 23, 30), tick=False):
+        reminder_sweep()  # planned during quiet hours: waits in the log
+    assert ReminderLog.objects.filter(kind=ReminderKind.ASSIGNED, status="pending").exists()
+    task.status = TaskStatus.ACCEPTED
+    task.save(update_fields=["status"])
+    with time_machine.travel(at(D(2026, 11, 3), 9), tick=False):
+        reminder_deliver_pending()
+    assert not Notification.objects.filter(kind=ReminderKind.ASSIGNED).exists()
+    assert not ReminderLog.objects.filter(kind=ReminderKind.ASSIGNED, status="pending").exists()

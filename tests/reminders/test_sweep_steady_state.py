@@ -14,7 +14,7 @@ from reminders.models import ReminderKind, ReminderLog
 from reminders.services import reminder_sweep
 from tests import factories
 
-from .conftest import at, run_day
+from .conftest import WORKING, at, run_day
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def sweep_at(day: dt.date, hour: int):
 
 def test_a_repeated_sweep_plans_everything_but_inserts_nothing(world):
     for deadline in (D(2026, 10, 12), D(2026, 10, 13), D(2026, 9, 30)):  # two due soon, one overdue
-        factories.TaskFactory(department=world.department, owner=world.owner, deadline=deadline)
+        factories.TaskFactory(status=WORKING, department=world.department, owner=world.owner, deadline=deadline)
     first, ctx1 = sweep_at(D(2026, 10, 9), 9)
     assert first.created == first.planned > 0 and inserts(ctx1)
     second, ctx2 = sweep_at(D(2026, 10, 9), 15)
@@ -44,14 +44,16 @@ def test_a_repeated_sweep_plans_everything_but_inserts_nothing(world):
 def test_existing_rows_are_found_across_chunks(world, monkeypatch):
     monkeypatch.setattr(services, "EXISTING_CHUNK", 1)
     for deadline in (D(2026, 10, 12), D(2026, 10, 13), D(2026, 10, 14)):
-        factories.TaskFactory(department=world.department, owner=world.owner, deadline=deadline)
+        factories.TaskFactory(status=WORKING, department=world.department, owner=world.owner, deadline=deadline)
     first, _ = sweep_at(D(2026, 10, 9), 9)
     second, ctx = sweep_at(D(2026, 10, 9), 15)
     assert first.created > 0 and second.created == 0 and inserts(ctx) == []
 
 
 def test_a_liaison_added_after_the_sweep_still_gets_the_current_stage(world):
-    task = factories.TaskFactory(department=world.department, owner=world.owner, deadline=D(2026, 10, 12))
+    task = factories.TaskFactory(
+        status=WORKING, department=world.department, owner=world.owner, deadline=D(2026, 10, 12)
+    )
     run_day(D(2026, 10, 8))
     newcomer = factories.LiaisonFactory(department=world.department)
     new, _ = run_day(D(2026, 10, 8), hour=15)
