@@ -308,9 +308,9 @@ def _plan_task_reminders(planner: _Planner, book: RuleBook, today: dt.date) -> d
             continue
         if deadline <= soon_limit:
             counts[department_id][1] += 1
-        stage = _latest_stage(deadline, rule.days_before, today)
-        if stage is not None:
-            planner.add(rule=rule, kind=ReminderKind.DUE_SOON, date_key=f"{deadline}:D-{stage}",
+        soon_stage = _latest_stage(deadline, rule.days_before, today)
+        if soon_stage is not None:
+            planner.add(rule=rule, kind=ReminderKind.DUE_SOON, date_key=f"{deadline}:D-{soon_stage}",
                         people=planner.owners(owner_id, department_id), task_id=task_id, department_id=department_id)
     return counts
 
@@ -608,6 +608,7 @@ def _deliver(log: ReminderLog, *, now: dt.datetime) -> str:
 
 def _send(log: ReminderLog, message: channels.Message) -> None:
     if log.channel == Channel.INAPP:
+        assert log.recipient_id is not None, "in-app rows always name a recipient"
         Notification.objects.create(
             user_id=log.recipient_id, log=log, task=log.task, kind=log.kind, title=message.title, body=message.body
         )
@@ -670,7 +671,7 @@ def render_message(log: ReminderLog) -> channels.Message:
 def _render_digest(log: ReminderLog, today: dt.date, data: dict[str, Any]) -> channels.Message:
     soon = add_working_days(today, DIGEST_SOON_WORKING_DAYS)
     open_tasks = Task.objects.exclude(status__in=list(CLOSED_STATUSES))
-    if log.kind == ReminderKind.DIGEST_LEADER and log.recipient is not None:
+    if log.kind == ReminderKind.DIGEST_LEADER and log.recipient is not None and log.recipient.department_id:
         open_tasks = open_tasks.filter(department_id=log.recipient.department_id)
         scope = log.recipient.department.name if log.recipient.department else "本部门"
     else:

@@ -153,7 +153,8 @@ def _fixed_utc_offset(tzname: str) -> int | None:
     }
     if len(offsets) != 1:
         return None
-    return int(offsets.pop().total_seconds())
+    offset = offsets.pop()
+    return int(offset.total_seconds()) if offset is not None else None
 
 
 class LocalDate(TruncDate):

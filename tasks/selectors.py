@@ -64,7 +64,7 @@ def task_scope_q(*, user: Any, token: Any = None, prefix: str = "") -> Q:
                 measure_id=OuterRef(f"{prefix}measure_id"), role=TaskRole.LEAD, department_id=user.department_id
             )
         )
-        q &= Q(**{field: user.department_id}) | leads_measure
+        q &= Q(Q(**{field: user.department_id}) | leads_measure)
     token_dept = getattr(token, "department_id", None)
     if token_dept is not None:
         q &= Q(**{field: token_dept})
