@@ -1,7 +1,5 @@
 """URL map: admin, the web UI, the REST API under /api/v1/, and its schema/docs."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -26,5 +24,5 @@ urlpatterns = [
     path("", include("tasks.web.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (evidence, source documents) are never served as public media: report attachments
+# are downloaded through scoped views (/attachments/<id>/, /api/v1/attachments/<id>/download/).

@@ -33,6 +33,7 @@ from common.dates import local_today
 from common.errors import NotFoundError
 from tasks.lights import DaysBetween, LocalDate, annotate_light, overdue_q
 from tasks.models import (
+    Attachment,
     ExtensionRequest,
     Light,
     Measure,
@@ -133,6 +134,18 @@ def report_list_for_user(*, user: Any, token: Any = None) -> QuerySet[ProgressRe
         .select_related("task__department", "author")
         .prefetch_related("attachments")
     )
+
+
+def attachment_get_for_user(*, user: Any, token: Any = None, attachment_id: int) -> Attachment:
+    """A report attachment of a task in scope; NotFoundError otherwise (evidence is never public)."""
+    attachment = (
+        Attachment.objects.filter(task_scope_q(user=user, token=token, prefix="report__task__"), pk=attachment_id)
+        .only("id", "file", "original_name", "content_type")
+        .first()
+    )
+    if attachment is None:
+        raise NotFoundError("附件不存在，或不在您的权限范围内。")
+    return attachment
 
 
 def extension_list_for_user(*, user: Any, token: Any = None) -> QuerySet[ExtensionRequest]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -192,9 +193,16 @@ class ExtendInputSerializer(VersionInputSerializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField(help_text="需登录且有权查看该任务才能下载。")
+
     class Meta:
         model = Attachment
-        fields = ["id", "original_name", "content_type", "size", "file", "created_at"]
+        fields = ["id", "original_name", "content_type", "size", "download_url", "created_at"]
+
+    def get_download_url(self, obj: Attachment) -> str:
+        url = reverse("tasks-api:attachment-download", args=[obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
 
 
 class ProgressReportSerializer(serializers.ModelSerializer):

@@ -39,6 +39,7 @@ _own = [
         name="progress-department-detail",
     ),
     path("progress/documents/<int:pk>/", views.DocumentProgressView.as_view(), name="progress-document-detail"),
+    path("attachments/<int:pk>/download/", views.AttachmentDownloadView.as_view(), name="attachment-download"),
     path("documents/<int:pk>/export.xlsx", views.DocumentExportView.as_view(), name="document-export"),
 ]
 

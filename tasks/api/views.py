@@ -8,7 +8,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from openpyxl import Workbook
@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from common.errors import NotFoundError, PreconditionFailed, StaleWriteError
 from departments.models import DepartmentKind
 from tasks import selectors
+from tasks.downloads import attachment_response
 from tasks.models import PolicyDocument, TargetReading
 from tasks.services import workflow as services
 from tasks.workflow import is_supervisor
@@ -272,6 +273,19 @@ class ProgressReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.report_list_for_user(user=self.request.user, token=request_token(self.request))
+
+
+class AttachmentDownloadView(APIView):
+    """GET /attachments/{id}/download/: a report attachment, only for users who may see its task."""
+
+    permission_classes = BASE_PERMISSIONS
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request: Request, pk: int) -> FileResponse:
+        attachment = selectors.attachment_get_for_user(
+            user=request.user, token=request_token(request), attachment_id=pk
+        )
+        return attachment_response(attachment)
 
 
 class ExtensionRequestViewSet(viewsets.ReadOnlyModelViewSet):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("tasks/<int:task_id>/", views.task_detail, name="task_detail"),
     path("tasks/<int:task_id>/act/<str:action>/", views.task_action, name="task_action"),
     path("tasks/<int:task_id>/targets/<int:target_id>/reading/", views.target_reading, name="target_reading"),
+    path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment_download"),
     path("overdue/", views.overdue, name="overdue"),
     path("progress/", views.progress, name="progress"),
     path("documents/", views.document_list, name="document_list"),

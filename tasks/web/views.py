@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
@@ -27,6 +27,7 @@ from common.errors import DomainError, NotFoundError, StaleWriteError
 from departments.models import Department, DepartmentGroup, UnresolvedName
 from tasks import import_selectors
 from tasks import selectors as task_selectors
+from tasks.downloads import attachment_response
 from tasks.models import AuditEvent, ExtensionRequest, Light, PolicyDocument, Task, TaskStatus
 from tasks.services import imports as import_services
 from tasks.services import workflow as wf
@@ -387,6 +388,16 @@ def target_reading(request: HttpRequest, task_id: int, target_id: int) -> HttpRe
     else:
         messages.success(request, "完成值已填报。")
     return redirect("web:task_detail", task_id=task.pk)
+
+
+@login_required
+def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """A report attachment, for users who may see its task (404 otherwise)."""
+    try:
+        attachment = task_selectors.attachment_get_for_user(user=_me(request), attachment_id=attachment_id)
+    except NotFoundError as exc:
+        raise Http404(exc.message)
+    return attachment_response(attachment)
 
 
 # --- 逾期清单 ---
