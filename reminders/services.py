@@ -22,7 +22,8 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q
+from django.db.models import BooleanField, CharField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from accounts.models import DeptRole, User
@@ -318,8 +319,17 @@ def _plan_task_reminders(planner: _Planner, book: RuleBook, today: dt.date) -> d
 def _plan_assignment_notices(planner: _Planner, book: RuleBook) -> None:
     """交办 notices: every task waiting to be signed for (已交办) tells its owner and liaison, once per
     department it is assigned to (a task reassigned elsewhere tells the new department)."""
+    # Tasks already noticed for their current department are left out in SQL: unlike deadline
+    # reminders, a 交办 notice is not re-planned for people who joined later, so the steady-state
+    # sweep reads nothing for the thousands of tasks an import leaves waiting.
+    already = ReminderLog.objects.filter(
+        task_id=OuterRef("pk"),
+        kind=ReminderKind.ASSIGNED,
+        date_key=Concat(Value("dept-"), Cast(OuterRef("department_id"), output_field=CharField())),
+    )
     waiting = (
         Task.objects.filter(status=TaskStatus.ASSIGNED)
+        .filter(~Exists(already))
         .order_by()
         .values_list("id", "department_id", "owner_id", "measure__document_id")
     )
