@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .deadlines import find_deadline, find_recurrence
 from .text import fold
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "in_sentence_roles",
     "parse_clause_body",
     "split_names",
+    "time_spans",
     "unbracket_labels",
 ]
 
@@ -195,6 +197,24 @@ def _add(target: list[str], names: list[str]) -> None:
             target.append(n)
 
 
+def _is_time_segment(fseg: str) -> bool:
+    """A clause segment that is only a time limit or a frequency (``2025年底前``, ``每季度``, ``持续推进``)."""
+    if len(fseg) > 16:
+        return False
+    return bool(find_deadline(fseg, standalone=True) or find_recurrence(fseg, standalone=True))
+
+
+def time_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the time-limit segments inside a clause (``（A牵头，B配合；2025年底前）`` → ``2025年底前``)."""
+    folded = fold(text)
+    out: list[tuple[int, int]] = []
+    for m in re.finditer(r"[^,;。()\[\]〔〕【】〖〗]+", folded):
+        seg = m.group()
+        if seg.strip() and _is_time_segment(seg.strip()) and not _VERB_RE.search(seg.strip()):
+            out.append((m.start(), m.end()))
+    return out
+
+
 def parse_clause_body(body: str) -> Clause | None:
     """Parse the inside of an assignment clause; None when ``body`` is not one."""
     original = body
@@ -239,6 +259,8 @@ def parse_clause_body(body: str) -> Clause | None:
         for s, e in segments:
             seg = body[s:e]
             fseg = fold(seg).strip()
+            if _is_time_segment(fseg):
+                continue  # (A牵头，B配合；2025年三季度末前): the time limit shares the brackets
             vm = _VERB_RE.search(fseg)
             if not vm or vm.start() < 2:
                 return None
@@ -298,7 +320,8 @@ def find_clauses(text: str) -> list[Clause]:
     groups = _bracket_groups(folded)
     for s, e in groups:
         inner = folded[s + 1 : e]
-        if not (_ROLE_LABEL_RE.search(inner) or _VERB_RE.search(inner.rstrip(" 。")) or "以下" in inner):
+        verb_end = any(_VERB_RE.search(inner[a:b].strip(" 。")) for a, b in _depth_split(inner, ",;。"))
+        if not (_ROLE_LABEL_RE.search(inner) or verb_end or "以下" in inner):
             continue
         c = parse_clause_body(text[s + 1 : e])
         if c is not None:

@@ -77,7 +77,11 @@ _YM_RE = re.compile(
 _YM_TO_RE = re.compile(_PREFIX + r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?!\s*\d)")
 _RANGE_RE = re.compile(r"(?P<y1>\d{4})\s*(?:年\s*)?" + _DASH + r"\s*(?P<y>\d{4})\s*年(?:\s*(?:底|末)\s*(?:之|以)?前?)?")
 _Y_TO_RE = re.compile(_PREFIX + r"(?P<y>\d{4})\s*年(?:\s*(?:底|末|年底|年末))?(?:\s*(?:之|以)?前)?(?!\s*\d{1,2}\s*月)")
-_Y_BEFORE_RE = re.compile(r"(?P<y>\d{4})\s*年\s*(?:(?:年)?(?:底|末)\s*(?:之|以)?前|(?:之|以)前|前|底|末|内)(?!\s*\d)")
+# 2000年前建成的老旧小区 describes what is covered (a past date), it is not a time limit.
+_Y_BEFORE_RE = re.compile(
+    r"(?P<y>\d{4})\s*年\s*(?:(?:年)?(?:底|末)\s*(?:之|以)?前|(?:之|以)前|前|底|末|内)(?!\s*\d)"
+    r"(?!\s*(?:建成|建设|修建|建造|竣工|投用|投运|出生|登记|注册|成立|设立|认定|批准|出台|印发)(?:的|投用))"
+)
 _Y_HALF_RE = re.compile(
     r"(?P<y>\d{4})\s*年\s*(?P<h>上半年|下半年|一季度|二季度|三季度|四季度|第[一二三四]季度)\s*(?:末|底)?\s*(?:之|以)?前?"
 )
@@ -191,15 +195,27 @@ def find_deadline(text: str, doc_year: int | None = None, *, standalone: bool = 
     return next(d for d in all_ if d.date == latest)
 
 
-def year_markers(folded_masked: str) -> list[tuple[int, int]]:
-    """``(position, year)`` of phrases that set the goal year of later targets (到2025年 …)."""
-    marks: list[tuple[int, int]] = []
+_SENTENCE_END_RE = re.compile(r"[。;!?\n]")
+_PARA_END_RE = re.compile(r"\n")
+
+
+def year_markers(folded_masked: str) -> list[tuple[int, int, int]]:
+    """``(position, year, reach)`` of phrases that set the goal year of later targets (到2025年 …).
+
+    A target between ``position`` and ``reach`` takes ``year``.
+    """
+    marks: list[tuple[int, int, int]] = []
     # A dated time limit before a target sets its year too: 2024年6月底前完成…80%, 2026年三季度末前…20GWh.
+    # A goal year (到2025年) governs the rest of its paragraph; a dated limit only the rest of its sentence.
     for rx in (_Y_TO_RE, _RANGE_RE, _Y_BEFORE_RE, _YM_TO_RE, _YM_RE, _Y_HALF_RE):
         for m in rx.finditer(folded_masked):
             if rx is _RANGE_RE and not int(m.group("y1")) < int(m.group("y")):
                 continue
-            marks.append((m.start(), int(m.group("y"))))
+            if rx in (_Y_BEFORE_RE, _YM_RE, _Y_HALF_RE) and not _Y_TO_RE.match(folded_masked, m.start()):
+                stop = _SENTENCE_END_RE.search(folded_masked, m.end())
+            else:
+                stop = _PARA_END_RE.search(folded_masked, m.end())
+            marks.append((m.start(), int(m.group("y")), stop.start() if stop else len(folded_masked)))
     marks.sort()
     return marks
 

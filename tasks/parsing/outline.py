@@ -127,7 +127,11 @@ def build_outline(lines: list[str], start: int, end: int) -> Node:
         h = heading_of(line) if "|" not in line else None
         if h is not None:
             kind, label, rest = h
+            article = label.startswith("第") and label.endswith("条")
             while len(stack) > 1 and stack[-1].kind >= kind:
+                # 一、chapter headings over 第一条 articles: the articles are the chapter's children.
+                if article and stack[-1].kind == kind and not stack[-1].label.startswith("第"):
+                    break
                 stack.pop()
             node = Node(kind=kind, label=label, head=rest, line=i, parent=stack[-1])
             stack[-1].children.append(node)

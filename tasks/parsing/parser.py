@@ -465,7 +465,11 @@ def _measure_from_work(w: _Work, doc_year: int | None, horizon: dt.date | None) 
     # Dates and targets are read from the prose, with assignment clauses blanked out.
     prose = text
     for c in asg.find_clauses(text):
-        prose = prose[: c.start] + " " * (c.end - c.start) + prose[c.end :]
+        span = text[c.start : c.end]
+        blank = [" "] * len(span)
+        for s, e in asg.time_spans(span):  # （A牵头，B配合；2025年三季度末前）: the time limit stays
+            blank[s:e] = span[s:e]
+        prose = prose[: c.start] + "".join(blank) + prose[c.end :]
     if mn.runin:
         prose = prose[len(mn.title) + 1 :] if prose.startswith(mn.title) else prose
     anc = mn.node.ancestors() + ([mn.node] if mn.runin else [])

@@ -191,6 +191,11 @@ def _task_header(header: list[str]) -> dict[str, int | None] | None:
     if category is None:
         category = _col(header, r"领域|方面|板块|重点工作$|项目$", exclude=r"任务|措施")
     task = _col(header, r"任务|措施|内容|事项|举措|工作$|具体工作|主要工作|工作要求", exclude=r"类别|分类|类型")
+    levels = _level_columns(header)
+    if task is not None and levels and task in levels:
+        # 一级任务 | 二级任务 | 具体措施: the most specific column holds the measure.
+        finer = _col(header, r"任务|措施|内容|事项|举措", exclude=r"类别|分类|类型|^[一二三四五]级")
+        task = finer if finer is not None else levels[-1]
     lead = _col(header, r"牵头|主办|主责")
     resp = _col(header, r"责任(?:单位|部门|主体)|配合|协办|参与|协同", exclude=r"牵头")
     if task is None or (lead is None and resp is None) or task in (lead, resp):
@@ -219,6 +224,15 @@ def _task_header(header: list[str]) -> dict[str, int | None] | None:
         "category": category,
         "detail": detail,
     }
+
+
+def _level_columns(header: list[str]) -> list[int]:
+    """Columns of a multi-level task header (``一级任务``, ``二级任务``), left to right."""
+    rx = re.compile(r"^[一二三四五]级(?:任务|工作|目标|措施|事项)")
+    return [k for k, h in enumerate(header) if rx.match(fold(h).replace(" ", ""))]
+
+
+_ITEM_LABEL_RE = re.compile(r"^\s*(?:(\d{1,3})\s*[.、](?!\d)|\((\d{1,3})\))\s*")
 
 
 def _section_label(cell: str) -> tuple[int, str] | None:
@@ -267,6 +281,8 @@ def find_task_rows(lines: list[str]) -> list[TaskRow]:
         section_titles: dict[int, str] = {}
         current_cat = ""
         count = 0
+        levels = [c for c in _level_columns(rows[h_idx]) if c != task]
+        level_seen: dict[int, str] = {}
         for k, row in enumerate(rows[h_idx + 1 :], start=1):
             filled = [c for c in row if c]
             if not filled:
@@ -298,15 +314,25 @@ def find_task_rows(lines: list[str]) -> list[TaskRow]:
                 if cat != current_cat:
                     _open_section(cat, sections, section_titles)
                     current_cat = cat
+            for col in levels:  # 一级任务/二级任务 cells (merged vertically) open the path: 一、… / （一）…
+                if cell(col) and cell(col) != level_seen.get(col):
+                    level_seen[col] = cell(col)
+                    _open_section(cell(col), sections, section_titles)
+                    current_cat = cell(col)
             if not cell(task) or cell(task) == rows[h_idx][task]:
                 continue
             count += 1
+            task_text = cell(task)
+            label = _ITEM_LABEL_RE.match(fold(task_text)) if levels and not number else None
+            if label is not None:
+                number = label.group(1) or label.group(2)
+                task_text = task_text[label.end() :]
             out.append(
                 TaskRow(
                     line=block.start + h_idx + k,
                     number=number or str(count),
                     category=current_cat,
-                    task=cell(task),
+                    task=task_text,
                     lead=cell(spec["lead"]),
                     responsible=cell(spec["resp"]),
                     deadline=cell(spec["deadline"]),

@@ -148,8 +148,8 @@ def find_targets(text: str) -> list[ParsedTarget]:
             comparator = "="
         value = parse_number_value(num, den)
         year: int | None = None
-        for pos, y in marks:
-            if pos < s:
+        for pos, y, reach in marks:
+            if pos < s < reach:
                 year = y
         if _PER_YEAR_RE.search(clause):
             year = None
