@@ -17,40 +17,14 @@ import datetime as dt
 import os
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
-
-def make_database() -> tuple[str, Callable[[], None]]:
-    """Point DATABASE_URL at a fresh database; returns (url, cleanup)."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        parts = urlsplit(url)
-        name = f"{parts.path.lstrip('/') or 'duban'}_apibench_{os.getpid()}"
-        admin = urlunsplit(parts._replace(path="/postgres"))
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-        def drop() -> None:
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-        return urlunsplit(parts._replace(path="/" + name)), drop
-    path = Path(tempfile.mkdtemp(prefix="duban-apibench-")) / "bench.sqlite3"
-    return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True)
-
+from _db import throwaway_database  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 # --- Data ---
 
@@ -191,7 +165,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    bench_url, cleanup = make_database()
+    bench_url, cleanup = throwaway_database("apibench")
     os.environ["DATABASE_URL"] = bench_url
     import django
 

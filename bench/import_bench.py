@@ -16,8 +16,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _db import throwaway_database  # noqa: E402
+
 _TMP = tempfile.mkdtemp(prefix="duban-bench-")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{_TMP}/bench.sqlite3")
+_DB_URL, _cleanup = throwaway_database("importbench")
+os.environ["DATABASE_URL"] = _DB_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 os.environ.setdefault("DJANGO_MEDIA_ROOT", f"{_TMP}/media")
 os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
@@ -122,4 +126,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        _cleanup()

@@ -17,38 +17,14 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
-
-def make_database() -> tuple[str, callable]:
-    """Point DATABASE_URL at a fresh database; returns (url, cleanup)."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        parts = urlsplit(url)
-        name = f"{parts.path.lstrip('/') or 'duban'}_bench_{os.getpid()}"
-        admin = urlunsplit(parts._replace(path="/postgres"))
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-        def drop() -> None:
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-        return urlunsplit(parts._replace(path="/" + name)), drop
-    path = Path(tempfile.mkdtemp(prefix="duban-bench-")) / "bench.sqlite3"
-    return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True)
+from _db import throwaway_database  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 
 def main() -> None:
@@ -57,7 +33,7 @@ def main() -> None:
     parser.add_argument("--deliver", type=int, default=4000, help="rows delivered in the throughput part")
     args = parser.parse_args()
 
-    bench_url, cleanup = make_database()
+    bench_url, cleanup = throwaway_database("bench")
     os.environ["DATABASE_URL"] = bench_url
     import django
 
