@@ -37,6 +37,9 @@ _NOTE_SENTENCE_RE = re.compile(
 )
 
 
+_POINTS_TO_ANNEX_RE = re.compile(r"(?:详见|见|列入|列于|如)附(?:件|表)\d*[。.]?$|(?:附件|附表)\d*(?:所列|附后)")
+
+
 @dataclass
 class _Work:
     """Mutable per-measure state while assignments are resolved."""
@@ -50,6 +53,40 @@ class _Work:
     inherited: bool = False
     inherited_responsible: list[str] = field(default_factory=list)
     has_clause: bool = False
+
+
+def _shift_leading_clauses(works: list[_Work]) -> None:
+    """Clauses printed BEFORE each item (``牵头单位：…`` on its own line, then ``1.…``).
+
+    The outline files such a line under the item above it. The convention is evident when the section's
+    intro ends with unbracketed clause lines, every item but the last is followed by such lines, the last
+    item by none, and no item carries a clause of its own: each item then takes the lines printed before it.
+    """
+    groups: dict[int, list[_Work]] = {}
+    for w in works:
+        if not w.mn.runin and w.mn.node.parent is not None:
+            groups.setdefault(id(w.mn.node.parent), []).append(w)
+    for siblings in groups.values():
+        parent = siblings[0].mn.node.parent
+        assert parent is not None
+        if len(siblings) < 2 or len(siblings) != len(parent.children) or siblings[-1].trailing:
+            continue
+        if any(w.inline for w in siblings) or not all(w.trailing for w in siblings[:-1]):
+            continue
+        intro: list[tuple[int, str, list[asg.Clause]]] = []
+        for line, para in reversed(parent.paras):
+            only = asg.clause_only(para)
+            if only is None:
+                break
+            intro.insert(0, (line, para, only))
+        if not intro:
+            continue
+        blocks = [intro] + [w.trailing for w in siblings[:-1]]
+        if any(c.bracketed for block in blocks for _, _, cl in block for c in cl):
+            continue
+        for w, block in zip(siblings, blocks, strict=True):
+            w.trailing = list(block)
+        parent.paras = [(line, para) for line, para in parent.paras if all(line != b[0] for b in intro)]
 
 
 def _body_start(lines: list[str]) -> int:
@@ -128,6 +165,8 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
                 w.inline.extend(asg.find_clauses(p))
                 w.text_paras.append(p)
         works.append(w)
+
+    _shift_leading_clauses(works)
 
     # Resolve own clauses and section clauses (a clause after several clause-less siblings).
     carry: list[tuple[int, tuple[str, ...]]] = []
@@ -223,6 +262,12 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
         _add(w.lead, lead)
         _add(w.responsible, resp)
 
+    # A clause that names only 责任单位, in a measure whose text says "由X牵头": X leads.
+    for w in works:
+        if w.has_clause and not w.lead:
+            lead, _ = asg.in_sentence_roles("\n".join(p for p in w.text_paras if asg.clause_only(p) is None))
+            _add(w.lead, [n for n in lead if n not in w.responsible])
+
     # "排在第一位的为牵头单位": in lists without an explicit lead, the first unit leads.
     first_is_lead = bool(_FIRST_IS_LEAD_RE.search(fold(text)))
     if first_is_lead:
@@ -260,6 +305,10 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
             measures.append((row.line, row_measure))
         else:  # the table restates a body measure (附件 分工表): merge, keep the outline path
             measures[same] = (measures[same][0], _merge_row(measures[same][1], row_measure))
+    if len(measures) > body_count:  # "具体任务分解见附件": the heading only points at the task table
+        for w in works:
+            if not w.mn.runin and not w.has_clause and _POINTS_TO_ANNEX_RE.search(fold("\n".join(w.text_paras))):
+                replaced.add(id(w.mn.node))
     if replaced:
         keep = [not (k < body_count and not w.mn.runin and id(w.mn.node) in replaced) for k, w in enumerate(works)]
         measures = [m for k, m in enumerate(measures) if k >= body_count or keep[k]]

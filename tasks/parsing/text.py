@@ -204,4 +204,6 @@ def clean_lines(text: str) -> list[str]:
         if re.fullmatch(r"[•·\-*\d.、]+", line):
             continue
         lines.append(line)
-    return lines
+    from .layout import drop_page_furniture, reflow  # a late import: layout imports this module
+
+    return reflow(drop_page_furniture(lines))
