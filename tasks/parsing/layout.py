@@ -9,7 +9,8 @@
   (``。！？；：``, unless a bracket of its paragraph is still open), ends a document title (``…的通知``,
   ``…意见``, ``…方案``), or ends with a ``）`` that closes every bracket its paragraph opened (a clause end).
   A continuation that merely looks like a label (``2.5万家``, ``二、三产业``) is joined, because the line
-  before it is unfinished.
+  before it is unfinished. A full line followed by a label line does not count towards "looks wrapped" (list
+  items that end without 。, e.g. with an inline ``牵头单位：…`` label, are not wrapped text).
 
 Guarantee: both functions return a list of non-empty lines and never raise; a text that is not wrapped and has
 no page furniture comes back unchanged.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .outline import heading_of
 from .text import fold
 
 __all__ = ["drop_page_furniture", "is_page_number", "reflow"]
@@ -62,6 +64,10 @@ def _balanced(text: str) -> bool:
     return f.count("(") <= f.count(")")
 
 
+def _opens_item(lines: list[str], i: int) -> bool:
+    return i < len(lines) and "|" not in lines[i] and heading_of(lines[i]) is not None
+
+
 def reflow(lines: list[str]) -> list[str]:
     plain = [len(line) for line in lines if "|" not in line and len(line) >= 8]
     if len(plain) < 8:
@@ -86,7 +92,9 @@ def reflow(lines: list[str]) -> list[str]:
             return False
         return not (line.endswith((")", "）", "】")) and _balanced(para or line))
 
-    if sum(1 for line in lines if full(line)) < max(4, len(plain) // 4):
+    # A full line followed by an outline label is a finished item (a list whose items end without 。), not a wrap.
+    wrapped = sum(1 for i, line in enumerate(lines) if full(line) and not _opens_item(lines, i + 1))
+    if wrapped < max(4, len(plain) // 4):
         return lines
     out: list[str] = []
     last = ""  # the last physical line appended to out[-1]

@@ -119,13 +119,29 @@ def heading_of(line: str) -> tuple[int, str, str] | None:
     return None
 
 
+# ``专栏1 重点工程`` / ``专栏一：…`` opens a box that lists projects or goals next to the text; it is not part of
+# the measure above it and its numbered entries are not measures. The box ends at the next heading of a level
+# that is open above it (``（二）`` after a box under ``（一）``), unless that heading restarts a numbering.
+_BOX_RE = re.compile(r"^\s*专栏\s*(?:\d+|[一二三四五六七八九十]+)?\s*[:：\s\u3000]")
+_FIRST_LABELS = frozenset({"1", "（1）", "（一）", "一", "①"})
+
+
 def build_outline(lines: list[str], start: int, end: int) -> Node:
     """A tree of headings over ``lines[start:end]``; the root (kind -1) holds the preamble."""
     root = Node(kind=-1, label="", head="", line=start)
     stack: list[Node] = [root]
+    box = False  # inside a 专栏 box: its lines (projects, bullet points, numbered entries) belong to no node
     for i in range(start, end):
         line = lines[i]
         h = heading_of(line) if "|" not in line else None
+        if _BOX_RE.match(fold(line)) and len(line) <= 40:
+            box = True
+            continue
+        if box:
+            open_kinds = {n.kind for n in stack[1:]}
+            if h is None or h[0] not in open_kinds or h[1] in _FIRST_LABELS:
+                continue
+            box = False
         if h is not None:
             kind, label, rest = h
             article = label.startswith("第") and label.endswith("条")
