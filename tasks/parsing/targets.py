@@ -58,13 +58,16 @@ _CONDITION_SENTENCE_RE = re.compile(r"(?:^|(?<=[。!?;]))\s*对(?!标|接|照|�
 _REGULATORY_RE = re.compile(r"上限|下限|容积率|建筑密度|补助|补贴|奖补|资助|奖励|给予|贴息|扶持资金|收费|罚款")
 _SCOPE_BEFORE = re.compile(r"(?:全市|全省|全国|全区|全县|全州|我市|我省|我区|我县|现有|已有|目前|共有)\s*$")
 _PER_YEAR_RE = re.compile(
-    r"每年|年均|每季|每月|每半年|未来[一二三四五六七八九十两\d]+年|(?<!\d)(?:[一二三四五六七八九十两]+|\d{1,2})年累计"
+    r"每年|每季|每月|每半年|未来[一二三四五六七八九十两\d]+年|(?<!\d)(?:[一二三四五六七八九十两]+|\d{1,2})年累计"
 )
 _CLAUSE_DELIMS = ",;。!?:"
 # Existing state, not a commitment: 2023年以来已出台政策12项, 截至目前已建成….
 _EXISTING_RE = re.compile(r"以来|截至目前|截止目前|目前已|现已|已累计")
 _THRESHOLD_UNITS = re.compile(r"元|亩|平方米|吨|千瓦")
 _THRESHOLD_OF = re.compile(r"^\s*(?:\(含\))?\s*的")
+# 培育营业收入超10亿元物流企业5家: an amount after 超/突破 that runs straight into a noun and another number in
+# the same clause describes which entities are counted; the count is the target.
+_QUALIFIER_AFTER = re.compile(r"^[^\s,;。、!?:\d()]{1,12}?\d")
 _THRESHOLD_AFTER = re.compile(r"^\s*(?:\(含\))?\s*(?:及)?(?:以上|以下)\s*(?:\(含\))?\s*[^\s,;。、!?:\d的(]")
 
 
@@ -137,6 +140,8 @@ def find_targets(text: str) -> list[ParsedTarget]:
             continue
         if unit and _THRESHOLD_UNITS.search(unit) and _THRESHOLD_OF.match(after) and _GE_BEFORE.search(before):
             continue  # 超过400万元的工程采购项目: describes which projects, not a commitment
+        if unit and _THRESHOLD_UNITS.search(unit) and _GE_BEFORE.search(before) and _QUALIFIER_AFTER.match(after):
+            continue
         comparator: str | None = None
         if _GE_AFTER.match(after) or _GE_BEFORE.search(before):
             comparator = ">="
