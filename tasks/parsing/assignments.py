@@ -245,6 +245,8 @@ def parse_clause_body(body: str) -> Clause | None:
                 if not fold(chunk).strip(" ,;、"):
                     continue
                 for name, verb in split_names(chunk):
+                    if _is_time_segment(fold(name).strip()):
+                        continue  # [责任单位]A、B，2025年12月31日前完成: the time limit follows the list
                     if verb in ("牵头", "牵头负责"):
                         _add(lead, [name])
                     elif is_lead and verb is None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .text import fold
 
-__all__ = ["Node", "build_outline", "heading_of", "is_general_title", "measure_nodes", "title_of"]
+__all__ = ["Node", "build_outline", "decimal_outline", "heading_of", "is_general_title", "measure_nodes", "title_of"]
 
 _CN = "一二三四五六七八九十百零〇"
 _HEADINGS: tuple[tuple[int, re.Pattern[str]], ...] = (
@@ -101,9 +101,37 @@ def _canonical(kind: int, raw: str) -> str:
     return raw
 
 
-def heading_of(line: str) -> tuple[int, str, str] | None:
-    """``(kind, label, printed remainder)`` when ``line`` opens with an outline label."""
+# Decimal outlines (``1 总体要求`` / ``2.1 加快…`` / ``2.1.1 推进…。（牵头单位：…）``), read only in a document that
+# numbers at least three headings this way; the depth gives the level (``2`` = 一、, ``2.1`` = （一）, ``2.1.1`` = 1.)
+# and the label is kept as printed.
+_DECIMAL_RE = re.compile(
+    r"^(\d{1,2}(?:\.\d{1,2}){1,3})(?![\d.])[ \t\u3000]*(?=[\u4e00-\u9fff])(?![万亿千百倍个年月日元])(.*)$"
+)
+_DECIMAL_TOP_RE = re.compile(r"^(\d{1,2})[ \t\u3000]+(?=[\u4e00-\u9fff])(?![万亿千百倍个年月日元])([^。,;:]{2,30})$")
+
+
+def decimal_outline(lines: list[str]) -> bool:
+    """True when the document numbers its headings ``1.1`` / ``1.1.1`` (at least three such lines)."""
+    n = 0
+    for line in lines:
+        if "|" not in line and _DECIMAL_RE.match(fold(line.strip(" \t\u3000"))):
+            n += 1
+            if n >= 3:
+                return True
+    return False
+
+
+def heading_of(line: str, *, decimal: bool = False) -> tuple[int, str, str] | None:
+    """``(kind, label, printed remainder)`` when ``line`` opens with an outline label.
+
+    With ``decimal`` (see :func:`decimal_outline`), ``2 重点任务`` / ``2.1 …`` / ``2.1.1 …`` are headings too."""
     f = fold(line)
+    if decimal:
+        m = _DECIMAL_RE.match(f) or _DECIMAL_TOP_RE.match(f)
+        if m:
+            rest = line[m.start(2) :].strip(" \t\u3000")
+            if fold(rest).strip(" .、,"):
+                return m.group(1).count(".") + 1, m.group(1), rest
     for kind, rx in _HEADINGS:
         m = rx.match(f)
         if not m:
@@ -131,9 +159,10 @@ def build_outline(lines: list[str], start: int, end: int) -> Node:
     root = Node(kind=-1, label="", head="", line=start)
     stack: list[Node] = [root]
     box = False  # inside a 专栏 box: its lines (projects, bullet points, numbered entries) belong to no node
+    decimal = decimal_outline(lines[start:end])
     for i in range(start, end):
         line = lines[i]
-        h = heading_of(line) if "|" not in line else None
+        h = heading_of(line, decimal=decimal) if "|" not in line else None
         if _BOX_RE.match(fold(line)) and len(line) <= 40:
             box = True
             continue

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from . import assignments as asg
 from .deadlines import find_deadline, find_recurrence
 from .metadata import extract_metadata, find_body_end
-from .outline import MeasureNode, Node, build_outline, heading_of, measure_nodes
+from .outline import MeasureNode, Node, build_outline, decimal_outline, heading_of, measure_nodes
 from .tables import find_indicator_rows, find_task_rows
 from .targets import find_targets
 from .text import clean_lines, fold, printed_form
@@ -91,8 +91,9 @@ def _shift_leading_clauses(works: list[_Work]) -> None:
 
 def _body_start(lines: list[str]) -> int:
     best: dict[int, int] = {}
+    decimal = decimal_outline(lines)
     for i, line in enumerate(lines):
-        h = heading_of(line) if "|" not in line else None
+        h = heading_of(line, decimal=decimal) if "|" not in line else None
         if h is not None and h[0] not in best:
             best[h[0]] = i
     if not best:

@@ -428,8 +428,9 @@ def _table_lines(table: object) -> list[str]:
                 continue
             cells.append(cell)
         rows.append(cells)
-    if max((len(r) for r in rows), default=0) <= 1:
-        return [p.text.strip() for r in rows for c in r for p in c.paragraphs if p.text.strip()]  # type: ignore[attr-defined]
+    if max((len(r) for r in rows), default=0) <= 1 or any(c.tables for r in rows for c in r):  # type: ignore[attr-defined]
+        # A layout table (a text box, or cells holding nested tables): its paragraphs and nested tables in order.
+        return [ln for r in rows for c in r for ln in _cell_lines(c)]
     lines: list[str] = []
     for cells in rows:
         texts = [" ".join(c.text.split()) for c in cells]  # type: ignore[attr-defined]
@@ -437,6 +438,23 @@ def _table_lines(table: object) -> list[str]:
             continue
         lines.append(texts[0] + "|" if len(texts) == 1 else "|".join(texts))
     return lines
+
+
+def _cell_lines(cell: object) -> list[str]:
+    """A layout cell's paragraphs and nested tables (rendered like body tables), in order."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    out: list[str] = []
+    for child in cell._tc.iterchildren():  # type: ignore[attr-defined]
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = Paragraph(child, cell).text.strip()  # type: ignore[arg-type]
+            if text:
+                out.append(text)
+        elif tag == "tbl":
+            out.extend(_table_lines(Table(child, cell)))  # type: ignore[arg-type]
+    return out
 
 
 _CN_DIGITS = "零一二三四五六七八九"

@@ -26,7 +26,7 @@ __all__ = ["find_targets", "parse_number_value"]
 _BASE_UNITS = (
     "个百分点|百分点|个工作日|工作日|人次|平方公里|平方米|公里|千米|公顷|立方米|吨标准煤|千瓦时|千瓦|兆瓦|标准箱|"
     "元|亩|吨|家|个|项|件|人|名|座|条|台|套|所|种|批|次|户|款|只|辆|艘|处|间|张|部|篇|场|支|位|倍|片|"
-    "份|册|门|株|棵|头|米|小时|天|GW|MW|kW|KW|km|EFLOPS|PFLOPS|TFLOPS|TB|PB|EB|P|%|‰"
+    "份|册|门|株|棵|头|米|小时|天|核(?![心查发准定算实验电])|GW|MW|kW|KW|km|EFLOPS|PFLOPS|TFLOPS|TB|PB|EB|P|%|‰"
 )
 _MAGNITUDE = r"万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千|百"
 _NUM_RE = re.compile(
