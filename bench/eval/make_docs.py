@@ -15,10 +15,14 @@ Run from the repository root: ``.venv/bin/python bench/eval/make_docs.py``.
 from __future__ import annotations
 
 import html
+import sys
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from _docgen import source_lines  # noqa: E402
+
 SRC = HERE / "src"
 DOCS = HERE / "docs"
 
@@ -26,8 +30,9 @@ _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 LABELS = ("牵头单位：", "责任单位：", "完成时限：")
 
 
+
 def _lines(name: str) -> list[str]:
-    return [ln for ln in (SRC / name).read_text(encoding="utf-8").splitlines() if ln.strip()]
+    return source_lines(SRC, name)
 
 
 def _para(d: Any, text: str, *, bold_prefix: str = "", align: Any = None) -> Any:

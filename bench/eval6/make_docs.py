@@ -13,34 +13,26 @@ Run from the repository root: ``.venv/bin/python bench/eval6/make_docs.py``. Eve
 from __future__ import annotations
 
 import html
+import sys
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from _docgen import add_table, source_lines  # noqa: E402
+
 SRC = HERE / "src"
 DOCS = HERE / "docs"
 
 
+
 def _lines(name: str) -> list[str]:
-    return [ln for ln in (SRC / name).read_text(encoding="utf-8").splitlines() if ln.strip()]
+    return source_lines(SRC, name)
+
 
 
 def _table(d: Any, rows: list[list[str]]) -> None:
-    table = d.add_table(rows=len(rows), cols=len(rows[0]))
-    table.style = "Table Grid"
-    for r, cells in enumerate(rows):
-        for c, value in enumerate(cells):
-            if value != "^":
-                table.cell(r, c).text = value
-    for c in range(len(rows[0])):
-        r = 0
-        while r < len(rows):
-            end = r + 1
-            while end < len(rows) and rows[end][c] == "^":
-                end += 1
-            if end - r > 1:
-                table.cell(r, c).merge(table.cell(end - 1, c))
-            r = end
+    add_table(d, rows)
 
 
 def build_docx(stem: str) -> None:

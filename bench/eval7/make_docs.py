@@ -15,15 +15,20 @@ Run from the repository root: ``.venv/bin/python bench/eval7/make_docs.py``.
 from __future__ import annotations
 
 import html
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from _docgen import source_lines  # noqa: E402
+
 SRC = HERE / "src"
 DOCS = HERE / "docs"
 
 
+
 def _lines(name: str) -> list[str]:
-    return [ln for ln in (SRC / name).read_text(encoding="utf-8").splitlines() if ln.strip()]
+    return source_lines(SRC, name)
 
 
 def build_g1() -> None:
