@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from common.errors import ConflictError
+from common.errors import ConflictError, NotFoundError
 
 from .models import Department, DepartmentAlias, DepartmentGroup, DepartmentGroupAlias, DepartmentKind
 from .naming import display_name
@@ -71,4 +71,21 @@ def department_group_create(
         alias = display_name(alias)
         if alias and alias != name:
             DepartmentGroupAlias.objects.get_or_create(name=alias, defaults={"group": group})
+    return group
+
+
+@transaction.atomic
+def department_alias_remove(*, department: Department, name: str) -> None:
+    """Forget that `name` means `department`. Existing tasks keep their department; later imports no
+    longer resolve this printed form through the alias (the name rules may still match it)."""
+    deleted, _ = DepartmentAlias.objects.filter(department=department, name=display_name(name)).delete()
+    if not deleted:
+        raise NotFoundError(f"部门“{department.name}”没有别名“{display_name(name)}”。")
+
+
+@transaction.atomic
+def department_group_set_members(*, group: DepartmentGroup, members: Iterable[Department]) -> DepartmentGroup:
+    """Replace a group's members. Tasks already created through the group are not changed; documents
+    imported later expand the group to the new members."""
+    group.members.set(list(members))
     return group

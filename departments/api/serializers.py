@@ -61,3 +61,9 @@ class DepartmentGroupCreateSerializer(serializers.Serializer):
     members = serializers.PrimaryKeyRelatedField(many=True, queryset=Department.objects.all(), required=False,
                                                  default=list)
     aliases = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list)
+
+
+class GroupMembersInputSerializer(serializers.Serializer):
+    members = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.filter(active=True), many=True, help_text="成员部门 ID 列表（整体替换）。"
+    )

@@ -15,7 +15,13 @@ from rest_framework.response import Response
 
 from common.services import model_update
 from departments.models import Department, DepartmentGroup, DepartmentKind
-from departments.services import department_alias_add, department_create, department_group_create
+from departments.services import (
+    department_alias_add,
+    department_alias_remove,
+    department_create,
+    department_group_create,
+    department_group_set_members,
+)
 from tasks.api.permissions import IsAdminOrReadOnly, TokenWritePermission
 from tasks.models import CLOSED_STATUSES, Task
 
@@ -105,6 +111,16 @@ class DepartmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         department_alias_add(department=dept, name=ser.validated_data["name"])
         return Response(self._read(dept.pk), status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.AliasInputSerializer, responses={200: s.DepartmentSerializer})
+    @action(detail=True, methods=["post"], url_path="aliases/remove")
+    def remove_alias(self, request: Request, pk: str | None = None) -> Response:
+        """删除一个别名（已生成的任务不受影响）。"""
+        dept = self.get_object()
+        ser = s.AliasInputSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        department_alias_remove(department=dept, name=ser.validated_data["name"])
+        return Response(self._read(dept.pk))
+
 
 class DepartmentGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Named groups of departments (各县(市、区)人民政府) with members and alias names."""
@@ -123,3 +139,13 @@ class DepartmentGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         group = department_group_create(**ser.validated_data)
         return Response(s.DepartmentGroupSerializer(self.get_queryset().get(pk=group.pk)).data,
                         status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.GroupMembersInputSerializer, responses={200: s.DepartmentGroupSerializer})
+    @action(detail=True, methods=["put"])
+    def members(self, request: Request, pk: str | None = None) -> Response:
+        """整体替换部门组成员（之后导入的文件按新成员展开；已生成的任务不变）。"""
+        group = self.get_object()
+        ser = s.GroupMembersInputSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        department_group_set_members(group=group, members=ser.validated_data["members"])
+        return Response(s.DepartmentGroupSerializer(self.get_queryset().get(pk=group.pk)).data)
