@@ -7,6 +7,7 @@ import decimal
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from tasks.models import AuditEvent, Task
@@ -49,7 +50,7 @@ def audit_record(
 def _is_fk(instance: models.Model, name: str) -> bool:
     try:
         field = instance._meta.get_field(name)
-    except Exception:
+    except FieldDoesNotExist:
         return False
     return isinstance(field, models.ForeignKey)
 
