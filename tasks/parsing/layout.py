@@ -6,8 +6,11 @@
 - :func:`reflow` re-joins hard-wrapped paragraphs. It acts only when the text looks wrapped: at least a
   quarter of the lines (and at least four) are "full" (within a few characters of the usual full length, the
   most common long length) and unfinished. A full line is joined with the next one unless it ends a sentence
-  (``。！？；：``, unless a bracket of its paragraph is still open), ends a document title (``…的通知``,
-  ``…意见``, ``…方案``), or ends with a ``）`` that closes every bracket its paragraph opened (a clause end).
+  (``。！？：``, unless a bracket of its paragraph is still open), ends a document title (``…的通知``,
+  ``…意见``, ``…方案``, outside any open bracket: ``（牵头部门：…市自然资源和规划`` is not a title), or ends
+  with a closing bracket (``）`` ``〕`` ``﹞`` ``】``) that closes every bracket its paragraph opened (a clause
+  end such as ``﹝责任主体:…﹞``; a short gloss such as ``首台(套)`` is not one). A ``；`` ends the paragraph
+  only when the next line opens an outline item or a bullet: a wrap can fall right after a ``；`` mid-sentence.
   A continuation that merely looks like a label (``2.5万家``, ``二、三产业``) is joined, because the line
   before it is unfinished. A full line followed by a label line does not count towards "looks wrapped" (list
   items that end without 。, e.g. with an inline ``牵头单位：…`` label, are not wrapped text).
@@ -34,7 +37,9 @@ _PAGE_NO_RE = re.compile(
     r"|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",
     re.IGNORECASE,
 )
-_TERMINAL = "。！？；：!?;:…"
+_TERMINAL = "。！？：!?:…"
+_SEMI = ("；", ";")
+_BULLET_RE = re.compile(r"^\s*(?:——|[-•·●▪◆■□○])")
 _TITLE_END_RE = re.compile(r"(?:通知|意见|方案|计划|要点|措施|办法|细则|规定|规划|决定|清单|分工)[)）]?$")
 
 
@@ -61,7 +66,17 @@ def drop_page_furniture(lines: list[str]) -> list[str]:
 
 def _balanced(text: str) -> bool:
     f = fold(text)
-    return f.count("(") <= f.count(")")
+    return all(f.count(p[0]) <= f.count(p[1]) for p in ("()", "〔〕", "【】", "[]"))
+
+
+def _clause_close(line: str) -> bool:
+    """The line ends with a closing bracket that ends a clause, not a short gloss such as ``首台(套)``."""
+    f = fold(line)
+    if not f.endswith((")", "〕", "】", "]")):
+        return False
+    opener = {")": "(", "〕": "〔", "】": "【", "]": "["}[f[-1]]
+    start = f.rfind(opener)
+    return start < 0 or len(f) - start - 2 >= 4
 
 
 def _opens_item(lines: list[str], i: int) -> bool:
@@ -90,7 +105,7 @@ def reflow(lines: list[str]) -> list[str]:
             return True
         if line.endswith(tuple(_TERMINAL)):
             return False
-        return not (line.endswith((")", "）", "】")) and _balanced(para or line))
+        return not (_clause_close(line) and _balanced(para or line))
 
     # A full line followed by an outline label is a finished item (a list whose items end without 。), not a wrap.
     wrapped = sum(1 for i, line in enumerate(lines) if full(line) and not _opens_item(lines, i + 1))
@@ -98,10 +113,12 @@ def reflow(lines: list[str]) -> list[str]:
         return lines
     out: list[str] = []
     last = ""  # the last physical line appended to out[-1]
-    for line in lines:
-        if out and full(last, out[-1]) and "|" not in line:
+    for i, line in enumerate(lines):
+        # A full line ending with ； continues its sentence unless the next line opens an item or a bullet.
+        semi_end = last.endswith(_SEMI) and (_opens_item(lines, i) or bool(_BULLET_RE.match(line)))
+        if out and full(last, out[-1]) and "|" not in line and not semi_end:
             prev = out[-1]
-            ends_title = prev == last and bool(_TITLE_END_RE.search(prev))
+            ends_title = prev == last and _balanced(prev) and bool(_TITLE_END_RE.search(prev))
             if not ends_title:
                 out[-1] = prev + line
                 last = line
