@@ -99,9 +99,9 @@ _CELL_YM_RE = re.compile(
 )
 # A cell holding a whole year: 2024年全年, 2024年内, 2024年度.
 _CELL_WHOLE_YEAR_RE = re.compile(r"^\s*(?P<y>\d{4})\s*年\s*(?:全年|年内|内|度)\s*(?:完成)?\s*$")
-# A cell with a quarter, half-year or month only (第四季度, 上半年, 12月): the document's year.
+# A cell with a quarter, half-year, month or whole year only (第四季度, 上半年, 12月, 全年): the document's year.
 _CELL_PART_RE = re.compile(
-    r"^\s*(?:(?P<h>上半年|下半年|第?[一二三四]季度)|(?P<m>\d{1,2})\s*月(?:份)?)\s*(?:底|末)?\s*(?:(?:之|以)?前)?"
+    r"^\s*(?:(?P<h>上半年|下半年|全年|年内|第?[一二三四]季度)|(?P<m>\d{1,2})\s*月(?:份)?)\s*(?:底|末)?\s*(?:(?:之|以)?前)?"
     r"\s*(?:完成)?\s*$"
 )
 
@@ -111,7 +111,7 @@ _QUARTER_END = {"一": 3, "二": 6, "三": 9, "四": 12}
 def _half_month(h: str) -> int:
     if "上半年" in h:
         return 6
-    if "下半年" in h:
+    if "下半年" in h or h in ("全年", "年内"):
         return 12
     return _QUARTER_END[h.strip("第季度")[:1]]
 

@@ -421,7 +421,10 @@ def _heading_only(node: Node) -> bool:
         rest = head.split("。", 1)[1].strip()
         if not (rest and _INTRO_RE.search(rest) and "。" not in rest.rstrip("。")):
             return False
-    return all(_INTRO_RE.search(fold(p).strip()) for _, p in node.paras)
+    # Closing text printed after the heading's last table (``各部门要…确保按期完成。``) is not its content.
+    last_table = max((line for line, _ in node.tables), default=None)
+    paras = [p for line, p in node.paras if last_table is None or line < last_table]
+    return all(_INTRO_RE.search(fold(p).strip()) for p in paras)
 
 
 def _label_kind(label: str) -> int:
@@ -531,6 +534,8 @@ def _measure_from_work(w: _Work, doc_year: int | None, horizon: dt.date | None) 
         dates = _dates(value, doc_year, horizon, standalone=True)
         if dates["deadline"] is None and dates["recurring"] is None:
             dates = _dates(prose, doc_year, horizon)
+        else:  # 完成时限：长期坚持 with 每季度发布… in the text: the explicit frequency
+            _text_frequency(dates, prose, horizon)
     else:
         dates = _dates(prose, doc_year, horizon)
     return ParsedMeasure(
@@ -549,32 +554,45 @@ def _measure_from_work(w: _Work, doc_year: int | None, horizon: dt.date | None) 
     )
 
 
+# Units printed on separate lines of one cell (``A（牵头）<br>B``) arrive joined by a space.
+_CELL_UNIT_BREAK_RE = re.compile(r"(?<=[\u4e00-\u9fff）)])\s+(?=[\u4e00-\u9fff（(])")
+
+
+def _cell_units(cell: str) -> str:
+    return _CELL_UNIT_BREAK_RE.sub("、", cell.strip())
+
+
+def _text_frequency(dates: dict[str, object], text: str, horizon: dt.date | None) -> None:
+    """A time-limit cell/field without a frequency (``2024年6月底前``, ``长期坚持``) takes an explicit one
+    from the measure's text (``按季度发布…``, ``每季度…``); a dated limit stays the deadline."""
+    if dates["recurring"] not in (None, "ongoing"):
+        return
+    rec = find_recurrence(text)
+    if rec is None or rec.value == "ongoing":
+        return
+    dates["recurring"] = rec.value
+    if dates["deadline"] is None:
+        dates.update(deadline_text=rec.text, effective_deadline=horizon, deadline_is_default=horizon is not None)
+
+
 def _measure_from_row(
     row: object, doc_year: int | None, horizon: dt.date | None, *, first_is_lead: bool = False
 ) -> ParsedMeasure:
     from .tables import TaskRow
 
     assert isinstance(row, TaskRow)
-    lead = [n for n, _ in asg.split_names(row.lead)]
+    lead = [n for n, _ in asg.split_names(_cell_units(row.lead))]
     resp: list[str] = []
     # A 责任单位 cell may mark its lead: "市市场监管局（牵头）、市税务局", "市住建局牵头，市财政局配合".
-    for name, verb in asg.split_names(row.responsible):
+    for name, verb in asg.split_names(_cell_units(row.responsible)):
         (lead if verb in ("牵头", "牵头负责") else resp).append(name)
     if first_is_lead and not lead and resp:
         lead.append(resp.pop(0))
     text = row.task + ("\n" + row.detail if row.detail else "")
     if row.deadline:
         dates = _dates(row.deadline, doc_year, horizon, standalone=True)
-        if dates["deadline"] is None and dates["recurring"] in (None, "ongoing"):
-            # 持续推进 / 长期 in the cell, an explicit frequency in the text (每月开展一次…).
-            rec = find_recurrence(text)
-            if rec is not None and rec.value != "ongoing":
-                dates.update(
-                    recurring=rec.value,
-                    deadline_text=rec.text,
-                    effective_deadline=horizon,
-                    deadline_is_default=horizon is not None,
-                )
+        # 持续推进 / 长期 in the cell, an explicit frequency in the text (每月开展一次…).
+        _text_frequency(dates, text, horizon)
     else:
         dates = _dates(text, doc_year, horizon)
     return ParsedMeasure(
