@@ -215,10 +215,35 @@ def time_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# A clause that names the items it covers: 以上第1—5项由…, 以上3项均由…, 上述任务由…
+_SCOPE_RE = re.compile(
+    r"^\s*(?:以上|上述)(?:第?(?P<lo>\d+)(?:项)?(?:[—–\-~至到](?:第)?(?P<hi>\d+))?项|(?P<n>\d+|[一二三四五六七八九十]+)项)?"
+    r"(?:任务|工作|措施|事项)?(?:均|都|皆|分别)?由"
+)
+_CN_NUM = {c: i + 1 for i, c in enumerate("一二三四五六七八九")}
+
+
+def clause_scope(body: str) -> tuple[int, int] | int | None:
+    """The items a clause names: ``(lo, hi)`` for 以上第1—5项, ``n`` for 以上3项 (the last n), else None."""
+    m = _SCOPE_RE.match(fold(body))
+    if m is None:
+        return None
+    if m.group("lo"):
+        return int(m.group("lo")), int(m.group("hi") or m.group("lo"))
+    n = m.group("n")
+    if n:
+        return int(n) if n.isdigit() else (_CN_NUM.get(n, 10) if len(n) == 1 else None)
+    return None
+
+
 def parse_clause_body(body: str) -> Clause | None:
     """Parse the inside of an assignment clause; None when ``body`` is not one."""
     original = body
     folded = fold(body)
+    scope = _SCOPE_RE.match(folded)
+    if scope:  # 以上第1—5项由A牵头，B配合: the prefix names the items, not a unit
+        pad = " " * scope.end()
+        folded, body = pad + folded[scope.end() :], pad + body[scope.end() :]
     stop = _STOP_RE.search(folded)
     if stop:
         body, folded = body[: stop.start()], folded[: stop.start()]
@@ -410,3 +435,18 @@ def default_leads(text: str) -> list[str]:
         if _valid_subject(subj):
             _add(out, [n for n, _ in split_names(subj)])
     return out
+
+
+def bare_unit_list(text: str) -> list[str]:
+    """A final bracket that holds only unit names (``…。（市农业农村局、市财政局）``), as printed; [] otherwise.
+
+    Only meaningful in documents that say how such lists read (``排在第一位的为牵头单位``)."""
+    folded = fold(text).rstrip(" \t\n。.")
+    groups = _bracket_groups(folded)
+    if not groups or groups[-1][1] != len(folded) - 1:
+        return []
+    s, e = groups[-1]
+    names = split_names(text[s + 1 : e])
+    if not names or any(verb is not None or not _looks_like_org(n) for n, verb in names):
+        return []
+    return [n for n, _ in names]

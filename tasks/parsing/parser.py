@@ -89,6 +89,19 @@ def _shift_leading_clauses(works: list[_Work]) -> None:
         parent.paras = [(line, para) for line, para in parent.paras if all(line != b[0] for b in intro)]
 
 
+def _scoped(before: list[_Work], body: str) -> list[_Work]:
+    """The items a section clause names (以上第1—5项… / 以上3项…) among ``before``, skipping items with their own
+    clause (the item's own clause wins, as for 002 items 9–27); [] when the clause names no items."""
+    scope = asg.clause_scope(body)
+    if scope is None:
+        return []
+    if isinstance(scope, int):
+        chosen = before[-scope:]
+    else:
+        chosen = [w for w in before if w.mn.path[-1].isdigit() and scope[0] <= int(w.mn.path[-1]) <= scope[1]]
+    return [w for w in chosen if not w.has_clause or w is before[-1]]
+
+
 def _body_start(lines: list[str]) -> int:
     best: dict[int, int] = {}
     decimal = decimal_outline(lines)
@@ -177,7 +190,7 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
         groups.setdefault(key, []).append(w)
     for siblings in groups.values():
         run: list[_Work] = []
-        for w in siblings:
+        for i, w in enumerate(siblings):
             for c in w.inline:
                 _add(w.lead, c.lead)
                 _add(w.responsible, c.responsible)
@@ -188,10 +201,11 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
             # Only a bracketed clause on its own line closes a run of siblings; unbracketed
             # ``牵头单位：…`` lines under an item are that item's own.
             section_like = all(c.bracketed for _, _, cl in w.trailing for c in cl)
-            if w.trailing and not w.inline and run and section_like:
-                covered = run + [w]
+            named = [m for _, _, cl in w.trailing for c in cl for m in _scoped(siblings[: i + 1], c.body)]
+            if w.trailing and not w.inline and (run or named) and section_like:
                 for line, _para, clauses in w.trailing:
                     for c in clauses:
+                        covered = _scoped(siblings[: i + 1], c.body) or run + [w]
                         for m in covered:
                             _add(m.lead, c.lead)
                             _add(m.responsible, c.responsible)
@@ -255,6 +269,16 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
             if w.mn.line > line:
                 _add(w.inherited_responsible, [n for n in names if n not in w.responsible])
 
+    # "排在第一位的为牵头单位" documents print bare unit lists: "…。（市农业农村局、市财政局）".
+    first_is_lead = bool(_FIRST_IS_LEAD_RE.search(fold(text)))
+    if first_is_lead:
+        for w in works:
+            if not w.has_clause:
+                units: list[str] = next((n for n in map(asg.bare_unit_list, w.text_paras) if n), [])
+                if units:
+                    _add(w.responsible, units)
+                    w.has_clause = True
+
     # In-sentence roles for measures without any clause.
     for w in works:
         if w.has_clause:
@@ -270,7 +294,6 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
             _add(w.lead, [n for n in lead if n not in w.responsible])
 
     # "排在第一位的为牵头单位": in lists without an explicit lead, the first unit leads.
-    first_is_lead = bool(_FIRST_IS_LEAD_RE.search(fold(text)))
     if first_is_lead:
         for w in works:
             if not w.lead and w.responsible:

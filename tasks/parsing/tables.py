@@ -249,6 +249,41 @@ def _section_label(cell: str) -> tuple[int, str] | None:
     return None
 
 
+def _join_keyed_tables(lines: list[str]) -> list[str]:
+    """A task table without unit columns (序号|重点任务|完成时限) followed by a table keyed by the same 序号
+    (序号|牵头单位|责任单位): append the second table's cells to the first one's rows; the second table's
+    lines become blank. Line indexes are kept."""
+    blocks = [b for b in table_blocks(lines) if not b.stream and b.rows]
+    out = list(lines)
+    for k, tasks in enumerate(blocks):
+        head = list(tasks.rows[0])
+        number = _col(head, r"序号|编号")
+        if number is None or _task_header(head) is not None:
+            continue
+        if _col(head, r"任务|措施|内容|事项|举措", exclude=r"类别|分类|类型") is None:
+            continue
+        for units in blocks[k + 1 :]:
+            uhead = list(units.rows[0])
+            key = _col(uhead, r"序号|编号")
+            if key is None or _task_header(head + uhead) is None:
+                continue
+            if _col(uhead, r"牵头|主办|主责|责任(?:单位|部门|主体)|配合") is None:
+                continue
+            by_key = {fold(r[key]).strip(): r for r in units.rows[1:] if len(r) == len(uhead)}
+            numbers = [fold(r[number]).strip() for r in tasks.rows[1:] if len(r) > number]
+            if not numbers or any(n not in by_key for n in numbers):
+                continue
+            rest = [c for c in range(len(uhead)) if c != key]
+            out[tasks.start] = "|".join(head + [uhead[c] for c in rest])
+            for i, row in enumerate(tasks.rows[1:], start=tasks.start + 1):
+                extra = by_key.get(fold(row[number]).strip() if len(row) > number else "")
+                out[i] = "|".join(list(row) + [extra[c] if extra else "" for c in rest])
+            for i in range(units.start, units.end):
+                out[i] = ""
+            break
+    return out
+
+
 def find_task_rows(lines: list[str]) -> list[TaskRow]:
     """Rows of task tables (序号 | 重点任务 | 牵头单位 | 责任单位 | 完成时限, in any order).
 
@@ -257,6 +292,7 @@ def find_task_rows(lines: list[str]) -> list[TaskRow]:
     is their category. A category column works the same way; a repeated header row is skipped.
     """
     out: list[TaskRow] = []
+    lines = _join_keyed_tables(lines)
     for block in table_blocks(lines):
         if block.stream:
             out.extend(_task_rows_from_stream(block))
