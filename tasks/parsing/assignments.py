@@ -236,6 +236,9 @@ def clause_scope(body: str) -> tuple[int, int] | int | None:
     return None
 
 
+_PARTNER_VERB_RE = re.compile(r"参与|配合|协助|协办|参加")
+
+
 def parse_clause_body(body: str) -> Clause | None:
     """Parse the inside of an assignment clause; None when ``body`` is not one."""
     original = body
@@ -283,6 +286,9 @@ def parse_clause_body(body: str) -> Clause | None:
         if not segments:
             return None if not carry else Clause(0, len(original), (), (), tuple(carry), original.strip(), False)
         has_lead_verb = "牵头" in folded
+        # "A负责，B参与": A leads the others. A lone "（A负责）" / "（A、B负责）" names the responsible
+        # units (责任单位), as 负责落实 does in the gold rules; nobody is singled out as 牵头.
+        has_partners = bool(_PARTNER_VERB_RE.search(folded))
         for s, e in segments:
             seg = body[s:e]
             fseg = fold(seg).strip()
@@ -296,7 +302,7 @@ def parse_clause_body(body: str) -> Clause | None:
                 return None
             verb = vm.group("verb")
             plain = [n for n, _ in names]
-            if verb in ("牵头", "牵头负责") or (verb == "负责" and not has_lead_verb and not lead):
+            if verb in ("牵头", "牵头负责") or (verb == "负责" and has_partners and not has_lead_verb and not lead):
                 _add(lead, plain)
             else:
                 _add(resp, plain)

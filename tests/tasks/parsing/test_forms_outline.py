@@ -85,11 +85,12 @@ CIRCLED = """西陵县2024年乡村振兴重点工作安排
 def test_circled_and_parenthesised_items_and_section_level_measures() -> None:
     out = gold(CIRCLED.encode("utf-16"), "anpai.txt")
     assert rows(out) == [
-        (("一", "（一）", "①"), "落实粮食播种面积", ["县农业农村局"], [], None, None),
+        # A lone "（X负责）" names the responsible unit; only "X牵头" or "X负责，Y配合" singles out a lead.
+        (("一", "（一）", "①"), "落实粮食播种面积", [], ["县农业农村局"], None, None),
         (("一", "（一）", "②"), "推进高标准农田建设", ["县农业农村局"], ["县财政局"], "2024-10-31", None),
-        (("一", "（二）", "（1）"), "发展特色产业", ["县农业农村局"], [], None, None),
-        (("一", "（二）", "（2）"), "扩大就业渠道", ["县人社局"], [], None, None),
-        (("一", "（三）"), "改善人居环境", ["县住建局", "县生态环境分局"], [], None, None),
+        (("一", "（二）", "（1）"), "发展特色产业", [], ["县农业农村局"], None, None),
+        (("一", "（二）", "（2）"), "扩大就业渠道", [], ["县人社局"], None, None),
+        (("一", "（三）"), "改善人居环境", [], ["县住建局", "县生态环境分局"], None, None),
         (("二", "（一）"), "加强组织领导", [], [], None, None),
     ]
     assert [(t["value"], t["unit"]) for t in out["measures"][0]["targets"]] == [(50, "万亩")]
