@@ -228,8 +228,10 @@ def clause_scope(body: str) -> tuple[int, int] | int | None:
     m = _SCOPE_RE.match(fold(body))
     if m is None:
         return None
-    if m.group("lo"):
+    if m.group("lo") and (m.group("hi") or "第" in m.group(0)):
         return int(m.group("lo")), int(m.group("hi") or m.group("lo"))
+    if m.group("lo"):  # 以上3项均由…: a count of the items just above, not item number 3
+        return int(m.group("lo"))
     n = m.group("n")
     if n:
         return int(n) if n.isdigit() else (_CN_NUM.get(n, 10) if len(n) == 1 else None)
@@ -456,3 +458,82 @@ def bare_unit_list(text: str) -> list[str]:
     if not names or any(verb is not None or not _looks_like_org(n) for n, verb in names):
         return []
     return [n for n, _ in names]
+
+
+# A 分工 paragraph that assigns items by number: 第（一）至（三）项由A牵头；第（四）（五）项由B牵头，C配合；第1—3项…
+_REF_LABEL = r"(?:\(\s*[一二三四五六七八九十\d]{1,3}\s*\)|[一二三四五六七八九十\d]{1,3})"
+_REF_SEP = r"\s*项?\s*(?:[至到—–\-~、,和及与]\s*)?第?\s*"
+_DIVISION_PART_RE = re.compile(
+    rf"^\s*第\s*(?P<refs>{_REF_LABEL}(?:{_REF_SEP}{_REF_LABEL})*)\s*项(?:任务|工作|措施|事项)?"
+    r"(?:均|都|分别|统一)?(?P<role>.+)$"
+)
+_REF_TOKEN_RE = re.compile(rf"(?P<label>{_REF_LABEL})|(?P<range>[至到—–\-~])")
+
+
+def _cn_int(s: str) -> int | None:
+    if s.isdigit():
+        return int(s)
+    if s == "十":
+        return 10
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (_CN_NUM.get(tens, 0) if tens else 1) * 10 + (_CN_NUM.get(ones, 0) if ones else 0)
+    return _CN_NUM.get(s) if len(s) == 1 else None
+
+
+ItemRef = tuple[bool, bool, int]  # (bracketed, Chinese numeral, number): （三） → (True, True, 3)
+
+
+def _item_refs(refs: str) -> list[ItemRef] | None:
+    out: list[ItemRef] = []
+    pending_range = False
+    for m in _REF_TOKEN_RE.finditer(refs):
+        if m.group("range"):
+            pending_range = bool(out)
+            continue
+        label = m.group("label")
+        core = label.strip("() ")
+        n = _cn_int(core)
+        if n is None:
+            return None
+        ref = (label.startswith("("), not core.isdigit(), n)
+        if pending_range:
+            lo = out[-1][2]
+            if not lo < n <= lo + 50:
+                return None
+            out.extend((ref[0], ref[1], k) for k in range(lo + 1, n + 1))
+        else:
+            out.append(ref)
+        pending_range = False
+    return out or None
+
+
+def item_label_ref(label: str) -> ItemRef | None:
+    """An outline label as an :data:`ItemRef`: ``（一）`` → (True, True, 1), ``3`` → (False, False, 3)."""
+    f = fold(label).strip()
+    core = f.strip("() ")
+    n = _cn_int(core) if core else None
+    return None if n is None else (f.startswith("("), not core.isdigit(), n)
+
+
+def division_parts(text: str) -> list[tuple[list[ItemRef], Clause]] | None:
+    """A paragraph made only of ``第X项…`` parts, each with its role clause; None otherwise."""
+    folded = fold(text)
+    if not folded.lstrip().startswith("第") or "项" not in folded:
+        return None
+    out: list[tuple[list[ItemRef], Clause]] = []
+    for s, e in _depth_split(folded, ";。"):
+        if not folded[s:e].strip(" 。"):
+            continue
+        m = _DIVISION_PART_RE.match(folded[s:e])
+        if m is None:
+            return None
+        refs = _item_refs(m.group("refs"))
+        role_start = s + m.start("role")
+        if folded[role_start] == "由":
+            role_start += 1
+        clause = parse_clause_body(text[role_start:e])
+        if refs is None or clause is None or not (clause.lead or clause.responsible):
+            return None
+        out.append((refs, clause))
+    return out or None

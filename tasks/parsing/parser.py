@@ -102,6 +102,69 @@ def _scoped(before: list[_Work], body: str) -> list[_Work]:
     return [w for w in chosen if not w.has_clause or w is before[-1]]
 
 
+def _division_paragraphs(
+    root: Node, candidates: list[MeasureNode], notes: list[str]
+) -> tuple[dict[int, list[asg.Clause]], set[int]]:
+    """分工 paragraphs that assign earlier items by number (第（一）至（三）项由A牵头；第（四）项由B牵头…).
+
+    Each reference is resolved among the siblings, printed before the paragraph, that carry all the labels it
+    names (the nearest such group wins). Returns the clauses per measure (keyed by ``id`` of the candidate) and
+    the lines of the paragraphs read; a paragraph whose references do not all resolve is left alone.
+    """
+    found: list[tuple[int, str, list[tuple[list[asg.ItemRef], asg.Clause]]]] = []
+
+    def walk(node: Node) -> None:
+        for line, para in node.paras:
+            parts = asg.division_parts(para)
+            if parts:
+                found.append((line, para, parts))
+        for child in node.children:
+            walk(child)
+
+    walk(root)
+    covered: dict[int, list[asg.Clause]] = {}
+    lines: set[int] = set()
+    for line, para, parts in found:
+        groups: dict[int, list[MeasureNode]] = {}
+        for mn in candidates:
+            if not mn.runin and mn.line < line:
+                groups.setdefault(id(mn.node.parent), []).append(mn)
+        refs = [r for rs, _ in parts for r in rs]
+        best: dict[asg.ItemRef, MeasureNode] | None = None
+        for siblings in groups.values():
+            for loose in (False, True):
+                keyed: dict[asg.ItemRef, MeasureNode] = {}
+                for mn in siblings:
+                    key = asg.item_label_ref(mn.path[-1])
+                    if key is not None:
+                        for r in refs:
+                            if r == key or (loose and not r[0] and r[2] == key[2]):
+                                keyed.setdefault(r, mn)
+                if len(keyed) == len(set(refs)):
+                    best = keyed  # groups come in document order: the nearest complete group wins
+                    break
+        if best is None:
+            continue
+        lines.add(line)
+        for rs, clause in parts:
+            for r in rs:
+                covered.setdefault(id(best[r]), []).append(clause)
+        _add(notes, _notes_from_clause(para))
+    return covered, lines
+
+
+def _only_division(mn: MeasureNode, division_lines: set[int]) -> bool:
+    """A heading (三、任务分工) whose whole content is 分工 paragraphs read by reference is not a measure."""
+    head = fold(mn.head).strip()
+    return (
+        not mn.runin
+        and bool(mn.paras)
+        and all(line in division_lines for line, _ in mn.paras)
+        and "。" not in head
+        and len(head) <= 20
+    )
+
+
 def _body_start(lines: list[str]) -> int:
     best: dict[int, int] = {}
     decimal = decimal_outline(lines)
@@ -155,11 +218,13 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
     candidates = list(measure_nodes(root))
     notes: list[str] = []
     default_leads: list[str] = []
+    by_reference, division_lines = _division_paragraphs(root, candidates, notes)
+    candidates = [mn for mn in candidates if not _only_division(mn, division_lines)]
 
     # A closing paragraph after the last measure (市科技局负责统筹推进…) belongs to the document.
     works: list[_Work] = []
     for k, mn in enumerate(candidates):
-        paras = list(mn.paras)
+        paras = [(line, p) for line, p in mn.paras if line not in division_lines]
         if k == len(candidates) - 1 and paras and "。" in mn.head.rstrip("。"):
             for idx, (_, p) in enumerate(paras):
                 if asg.default_leads(p) or _DOC_CLOSING_RE.match(fold(p)):
@@ -230,6 +295,15 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
                 run = []
             else:
                 run.append(w)
+
+    # A 分工 paragraph after the items (第（一）至（三）项由A牵头；…) covers the items it names that have no clause.
+    for w in works:
+        if not w.has_clause and id(w.mn) in by_reference:
+            for c in by_reference[id(w.mn)]:
+                _add(w.lead, c.lead)
+                _add(w.responsible, c.responsible)
+            w.inherited = True
+            w.has_clause = True
 
     # Clauses printed in a section heading or intro cover its clause-less descendants.
     section_clause_cache: dict[int, list[asg.Clause]] = {}

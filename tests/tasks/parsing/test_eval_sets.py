@@ -31,17 +31,7 @@ def _scorer():  # type: ignore[no-untyped-def]
     return module
 
 
-# eval9 is not yet at the floors (see bench/eval9/README.md "What remains"); strict, so it fails once it passes.
-_PENDING = {"eval9": "closing 第（一）至（三）项由… paragraph and lone 负责 (eval3 OPEN) not resolved yet"}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(reason=_PENDING[n], strict=True)) if n in _PENDING else n
-        for n in sorted(set(SETS))
-    ],
-)
+@pytest.mark.parametrize("name", sorted(set(SETS)))
 def test_eval_set_scores_do_not_regress(name: str) -> None:
     scorer = _scorer()
     folder = REPO / "bench" / name
