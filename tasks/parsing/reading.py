@@ -5,7 +5,8 @@ Guarantees: :func:`read_document` returns ``(text, encoding, source_format)`` or
 ``bad_docx``, ``decode``); no other exception escapes. Data tables come out as one line per row
 with cells joined by ``|`` (rowspans repeated, a full-width row as ``text|``); layout tables
 (one column, nested tables, a whole article in a cell) come out as their text lines; HTML block
-elements become line breaks; Word automatic numbering (paragraph or style) is printed.
+elements become line breaks; Word automatic numbering (paragraph or style) is printed; a Word text
+box's paragraphs are printed once, before the text of the paragraph that anchors it.
 """
 
 from __future__ import annotations
@@ -402,6 +403,7 @@ def docx_to_text(data: bytes) -> str:
         for child in body.iterchildren():
             tag = child.tag.rsplit("}", 1)[-1]
             if tag == "p":
+                lines.extend(_textbox_lines(child, document))
                 para = Paragraph(child, document)
                 text = para.text
                 label = numbering.label(child)
@@ -449,11 +451,54 @@ def _cell_lines(cell: object) -> list[str]:
     for child in cell._tc.iterchildren():  # type: ignore[attr-defined]
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
+            out.extend(ln for ln in (t.strip() for t in _textbox_lines(child, cell)) if ln)
             text = Paragraph(child, cell).text.strip()  # type: ignore[arg-type]
             if text:
                 out.append(text)
         elif tag == "tbl":
             out.extend(_table_lines(Table(child, cell)))  # type: ignore[arg-type]
+    return out
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _textboxes(p: object) -> list[object]:
+    """The outermost ``w:txbxContent`` elements anchored in paragraph ``p``, in order. Newer Word writes
+    each text box twice (``mc:Choice`` DrawingML and ``mc:Fallback`` VML): only the Choice copy is taken.
+    Text boxes nested in another text box are left to that box."""
+    found: list[object] = []
+    for box in p.iter(_W + "txbxContent"):  # type: ignore[attr-defined]
+        anc = box.getparent()
+        while anc is not None and anc is not p:
+            if anc.tag == _MC_FALLBACK or anc.tag == _W + "txbxContent":
+                break
+            anc = anc.getparent()
+        else:
+            found.append(box)
+    return found
+
+
+def _textbox_lines(p: object, parent: object) -> list[str]:
+    """Lines of the text boxes anchored in paragraph ``p`` (their paragraphs, tables and inner boxes);
+    printed before the paragraph's own text. No list numbers: a text box is its own story."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    if p.find(f".//{_W}txbxContent") is None:  # type: ignore[attr-defined]  # the common case, fast
+        return []
+    out: list[str] = []
+    for box in _textboxes(p):
+        for child in box.iterchildren():  # type: ignore[attr-defined]
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                out.extend(_textbox_lines(child, parent))
+                text = Paragraph(child, parent).text  # type: ignore[arg-type]
+                if text.strip():
+                    out.append(text)
+            elif tag == "tbl":
+                out.extend(_table_lines(Table(child, parent)))  # type: ignore[arg-type]
     return out
 
 

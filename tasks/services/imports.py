@@ -68,6 +68,7 @@ from tasks.models import (
 )
 from tasks.parsing.errors import PolicyParseError
 from tasks.services.audit import audit_record
+from tasks.services.notify import tasks_assigned
 
 if TYPE_CHECKING:
     from tasks.parsing.types import ParsedDocument, ParsedMeasure
@@ -794,6 +795,8 @@ def policy_import(
                 )
             )
     Task.objects.bulk_create(tasks)
+    if tasks:
+        tasks_assigned()
 
     # Unresolved names and pending assignments
     unresolved_rows = _upsert_unresolved(plan.unresolved_counts)
@@ -1048,6 +1051,8 @@ def _materialize(
             deadline_is_default=measure.deadline_is_default,
         )
     created = Task.objects.bulk_create(list(new.values()))
+    if created:
+        tasks_assigned()
     Task.objects.bulk_update(upgraded, ["role", "version"])
     actor = user if getattr(user, "pk", None) else None
     AuditEvent.objects.bulk_create(

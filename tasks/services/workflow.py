@@ -37,6 +37,7 @@ from tasks.progress import period_key
 from tasks.workflow import Action, check_transition, is_supervisor
 
 from .audit import audit_record, snapshot
+from .notify import tasks_assigned
 
 # Fields snapshotted into the audit trail on every task change.
 AUDIT_FIELDS = ("status", "department", "owner", "deadline", "original_deadline", "percent", "version")
@@ -276,7 +277,9 @@ def task_reassign(
         "assigned_at": timezone.now(),
         "printed_name": "",
     }
-    return _save(task, actor=actor, action="task.reassign", changes=changes, note=note or f"改派至{department.name}")
+    saved = _save(task, actor=actor, action="task.reassign", changes=changes, note=note or f"改派至{department.name}")
+    tasks_assigned()
+    return saved
 
 
 # --- Extensions ---
