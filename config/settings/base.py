@@ -211,6 +211,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tasks.light_snapshot",
         "schedule": crontab(hour=0, minute=20),
     },
+    # Daily at 03:30 Beijing time: drop import previews nobody confirmed within a week.
+    "purge-uploads": {
+        "task": "tasks.purge_uploads",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 # Parallel delivery jobs started by each sweep (SELECT … SKIP LOCKED splits the rows between them).
 REMINDERS_DELIVERY_FANOUT = env.int("DUBAN_REMINDERS_FANOUT", default=2)

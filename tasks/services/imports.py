@@ -1235,3 +1235,11 @@ def measures_assign_bulk(
                   if d not in lead_department_ids]
     return _materialize(pairs, user=user, action="task_create_manual")
 
+
+
+def policy_uploads_purge(*, older_than_days: int = 7) -> int:
+    """Delete uploads still waiting in preview after `older_than_days` days (their bytes are kept in the
+    row until then). Confirmed uploads stay as the record of who imported what. Returns how many."""
+    cutoff = timezone.now() - dt.timedelta(days=older_than_days)
+    deleted, _ = PolicyUpload.objects.filter(status=PolicyUpload.Status.PREVIEW, created_at__lt=cutoff).delete()
+    return deleted

@@ -393,3 +393,24 @@ def _import_queries(n: int) -> int:
 
 def test_import_query_count_does_not_grow_with_measures(city):
     assert _import_queries(5) == _import_queries(50)
+
+
+@pytest.mark.django_db
+def test_unconfirmed_previews_are_purged_after_a_week():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tasks.models import PolicyUpload
+    from tasks.services.imports import policy_uploads_purge
+    from tests import factories
+
+    user = factories.SupervisorFactory()
+    old = PolicyUpload.objects.create(filename="a.txt", sha256="a" * 64, content=b"x", created_by=user)
+    fresh = PolicyUpload.objects.create(filename="b.txt", sha256="b" * 64, content=b"x", created_by=user)
+    done = PolicyUpload.objects.create(
+        filename="c.txt", sha256="c" * 64, content=b"x", created_by=user, status=PolicyUpload.Status.CONFIRMED
+    )
+    PolicyUpload.objects.filter(pk__in=[old.pk, done.pk]).update(created_at=timezone.now() - dt.timedelta(days=8))
+    assert policy_uploads_purge(older_than_days=7) == 1
+    assert set(PolicyUpload.objects.values_list("pk", flat=True)) == {fresh.pk, done.pk}

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from reminders.services import reminder_deliver_pending, reminder_sweep
+from tasks.services.imports import policy_uploads_purge
 from tasks.services.snapshots import light_snapshot_month_end
 
 
@@ -41,6 +42,7 @@ class Command(BaseCommand):
                 stats = reminder_deliver_pending()
                 # What beat's daily "lights-snapshot" entry does with Celery (idempotent, cheap when done).
                 light_snapshot_month_end()
+                policy_uploads_purge()  # beat's daily "purge-uploads" (one DELETE on a small table)
                 if swept.created or stats.sent or stats.failed:
                     self.stdout.write(
                         f"reminders: created={swept.created} sent={stats.sent} skipped={stats.skipped} "
