@@ -96,6 +96,11 @@ _SENT_ROLE_RE = re.compile(
     r"(?:也|还|要|应|应当|需|须|将|共同|积极|主动|分别|\s)*"
     r"(?P<verb>牵头(?!城市|县|区|市|单位|部门|作用|协调作用|领导)|配合|参与|协助)"
 )
+# "由X负责，Y配合": in running text, X leads only when partners are named in the same sentence.
+_SENT_BY_RESPONSIBLE_RE = re.compile(
+    r"(?:^|(?<=[。;!?\n]))\s*由(?P<subj>[" + _SUBJECT_START + r"][^。;!?,:\n]{0,40}?)负责(?=[,;。]|$)"
+    r"(?P<rest>[^。!?\n]*?(?:配合|参与|协助))"
+)
 _DEFAULT_LEAD_RE = re.compile(
     r"(?:^|(?<=[。;!?\n]))\s*(?:由)?(?P<subj>["
     + _SUBJECT_START
@@ -431,6 +436,11 @@ def in_sentence_roles(text: str) -> tuple[list[str], list[str]]:
             _add(lead, names)
         else:
             _add(resp, names)
+    for m in _SENT_BY_RESPONSIBLE_RE.finditer(folded):
+        subj_printed = text[m.start("subj") : m.end("subj")]
+        names = [n for n, _ in split_names(subj_printed)]
+        if names and all(_valid_subject(n) for n in names) and not any(n in resp for n in names):
+            _add(lead, names)
     return lead, resp
 
 

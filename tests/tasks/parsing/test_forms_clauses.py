@@ -111,3 +111,17 @@ def test_without_the_convention_a_plain_list_has_no_lead() -> None:
 """
     out = gold(text.encode(), "a.txt")
     assert [(m["lead"], m["responsible"]) for m in out["measures"]] == [([], ["省司法厅", "省政务服务管理局"])]
+
+
+def test_by_x_responsible_with_partners_in_running_text() -> None:
+    text = """一、重点任务
+1.落实税费优惠。由县税务局负责，县财政局配合。
+2.加强宣传。由县委宣传部负责。
+3.推进改革。各地负责抓好落实，县发改局配合。
+"""
+    out = gold(text.encode(), "a.txt")
+    assert [(m["lead"], m["responsible"]) for m in out["measures"]] == [
+        (["县税务局"], ["县财政局"]),  # 由X负责，Y配合: X leads
+        ([], []),  # a lone 由X负责 in running text is not read as an assignment
+        ([], ["县发改局"]),  # "各地" is no unit; only the partner is named
+    ]
