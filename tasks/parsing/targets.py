@@ -7,7 +7,8 @@ Guarantees of :func:`find_targets`:
 - numbers in names and citations are skipped: anything inside quotes or 《》, program codes
   (``3+3+N``), model names (``5G``, ``ISO9001``), ordinals (``第22次``), scope descriptors
   (``全市17个…园区``), thresholds (``10亿元以上重大项目``, ``对总投资5亿元以上…的项目``) and
-  regulatory parameters (``上限…60%``, ``…的20%补助``);
+  regulatory parameters (``上限…60%``, ``…的20%补助``, ``排放浓度不高于10毫克/立方米``) and scoring rules
+  (``占总分的40%``, ``低于95%的不得分``);
 - ``year`` is the year of the latest goal phrase (``到2025年``) before the number in the same
   paragraph, and None when the number is per year (``每年…``) or no goal year governs it;
 - never raises.
@@ -24,7 +25,7 @@ from .types import ParsedTarget
 __all__ = ["find_targets", "parse_number_value"]
 
 _BASE_UNITS = (
-    "个百分点|百分点|个工作日|工作日|人次|平方公里|平方米|公里|千米|公顷|立方米|吨标准煤|千瓦时|千瓦|兆瓦|标准箱|"
+    "个百分点|百分点|个工作日|工作日|人次|平方公里|平方米|公里|千米|公顷|微克/立方米|毫克/立方米|立方米|吨标准煤|千瓦时|千瓦|兆瓦|标准箱|"
     "元|亩|吨|家|个|项|件|人|名|座|条|台|套|所|种|批|次|户|款|只|辆|艘|处|间|张|部|篇|场|支|位|倍|片|"
     "份|册|门|株|棵|头|米|小时|天|核(?![心查发准定算实验电])|GW|MW|kW|KW|km|EFLOPS|PFLOPS|TFLOPS|TB|PB|EB|P|%|‰"
 )
@@ -45,7 +46,8 @@ _NUM_RE = re.compile(
 _GE_AFTER = re.compile(r"^\s*(?:\(含\))?\s*(?:及)?以上")
 _APPROX_AFTER = re.compile(r"^\s*左右")
 _LE_AFTER = re.compile(r"^\s*(?:以内|以下|之内)")
-_GE_BEFORE = re.compile(r"(?:不少于|不低于|不小于|超过|超|突破|高于|大于|≥|>=|>)\s*$")
+# (?<!不): 不超过/不高于/不大于 are upper bounds (_LE_BEFORE), not 超过/高于/大于.
+_GE_BEFORE = re.compile(r"(?<!不)(?:不少于|不低于|不小于|超过|超|突破|高于|大于|≥|>=|>)\s*$")
 _LE_BEFORE = re.compile(r"(?:不超过|不高于|不大于|控制在|低于|小于|≤|<=|<)\s*$")
 _APPROX_BEFORE = re.compile(r"(?:约|大约|近)\s*$")
 _EQ_BEFORE = re.compile(r"(?:达到|达|为|增至|提高到|提升到|提升至|提高至)\s*$")
@@ -55,7 +57,11 @@ _QUOTE_RE = re.compile(r"“[^“”]*”|‘[^‘’]*’|\"[^\"]*\"|「[^「�
 # 对总投资5亿元以上的项目,…给予补助: a condition sentence holds eligibility thresholds. When the sentence
 # grants nothing (对背街小巷实施整治,年内完成整治60条), only its first clause is the 对 phrase.
 _CONDITION_SENTENCE_RE = re.compile(r"(?:^|(?<=[。!?;]))\s*对(?!标|接|照|外|内|口|比)[^。!?;]*")
-_REGULATORY_RE = re.compile(r"上限|下限|容积率|建筑密度|补助|补贴|奖补|资助|奖励|给予|贴息|扶持资金|收费|罚款")
+# Also emission limits (排放浓度不高于10毫克/立方米) and an assessment's scoring rules (占总分的40%, 低于95%的不得分).
+_REGULATORY_RE = re.compile(
+    r"上限|下限|容积率|建筑密度|补助|补贴|奖补|资助|奖励|给予|贴息|扶持资金|收费|罚款|排放浓度|排放限值|"
+    r"占总分|权重|不得分|扣分|加分"
+)
 _SCOPE_BEFORE = re.compile(r"(?:全市|全省|全国|全区|全县|全州|我市|我省|我区|我县|现有|已有|目前|共有)\s*$")
 _PER_YEAR_RE = re.compile(
     r"每年|每季|每月|每半年|未来[一二三四五六七八九十两\d]+年|(?<!\d)(?:[一二三四五六七八九十两]+|\d{1,2})年累计"
