@@ -6,11 +6,15 @@ what matches nothing comes back as unresolved, and the caller queues it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .models import Department, DepartmentAlias, DepartmentGroup
 from .naming import display_name, name_key
+
+# "Outer（inner）" where both parts are unit names (not 各县(市、区) style groups).
+_SECOND_NAME_RE = re.compile(r"^(?P<outer>[^（(]{2,})[（(](?:设在)?(?P<inner>[^）)]{2,})[）)]$")
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,14 @@ class NameResolver:
         if key in self.groups_by_key:
             gid = self.groups_by_key[key]
             return Resolution(printed=name, department_ids=self.group_members.get(gid, ()), group_id=gid)
+        # A unit printed with its second name: 市政府办公室（市大数据局）, 市委组织部（市委人才办）.
+        # The name outside the brackets decides; failing that, the one inside.
+        m = _SECOND_NAME_RE.match(name)
+        if m:
+            for part in (m.group("outer"), m.group("inner")):
+                found = self.resolve(part)
+                if found.resolved:
+                    return Resolution(printed=name, department_ids=found.department_ids, group_id=found.group_id)
         return Resolution(printed=name)
 
     def resolve_many(self, names: Iterable[str]) -> list[Resolution]:

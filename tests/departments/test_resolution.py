@@ -70,3 +70,16 @@ def test_alias_cannot_be_repointed(city):
 def test_alias_add_is_idempotent(city):
     department_alias_add(department=city["gxj"], name="市工信局")
     assert DepartmentAlias.objects.filter(name="市工信局").count() == 1
+
+
+def test_unit_printed_with_its_second_name_resolves_through_either_name(city):
+    r = NameResolver.load()
+    assert r.resolve("市工业和信息化局（市国防科工办）").department_ids == (city["gxj"].pk,)
+    assert r.resolve("市中小企业局（市工信局）").department_ids == (city["gxj"].pk,)
+    assert r.resolve("领导小组办公室（设在市发改委）").department_ids == (city["fgw"].pk,)
+    assert not r.resolve("市外太空局（市月球办）").resolved
+
+
+def test_group_names_with_brackets_are_not_split(city):
+    # 各县（市、区）人民政府 is a group name, not "各县" with a second name "市、区".
+    assert NameResolver.load().resolve("各县（市、区）人民政府").group_id == city["group"].pk
