@@ -9,36 +9,14 @@ Run: ``.venv/bin/python bench/eval10/make_gold.py``.
 
 from __future__ import annotations
 
-import json
+import sys
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _gold import M, write_document  # noqa: E402
+
 GOLD = Path(__file__).resolve().parent / "gold"
-T = tuple[str, float, "str | None", "int | None"]
-
-
-def M(
-    path: str,
-    title: str,
-    lead: list[str] | None = None,
-    resp: list[str] | None = None,
-    dt: str | None = None,
-    dl: int | str | None = None,
-    rec: str | None = None,
-    targets: list[T] | None = None,
-    inh: bool = False,
-) -> dict[str, Any]:
-    return {
-        "path": path.split("/"),
-        "title": title,
-        "lead": lead or [],
-        "responsible": resp or [],
-        "inherited": inh,
-        "deadline_text": dt,
-        "deadline": f"{dl}-12-31" if isinstance(dl, int) else dl,
-        "recurring": rec,
-        "targets": [{"text": t, "value": v, "unit": u, "year": y} for t, v, u, y in (targets or [])],
-    }
 
 
 def doc(
@@ -50,20 +28,7 @@ def doc(
     notes: list[str],
     measures: list[dict[str, Any]],
 ) -> None:
-    data = {
-        "document": name,
-        "title": title,
-        "doc_number": doc_number,
-        "issuer": issuer,
-        "issued": issued,
-        "horizon": None,
-        "notes": notes,
-        "measures": measures,
-        "indicators": [],
-    }
-    (GOLD / (name.rsplit(".", 1)[0] + ".json")).write_text(
-        json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
+    write_document(GOLD, name, title, doc_number, issuer, issued, None, notes, measures)
 
 
 # k1 — joint 市委办公室 + 市政府办公室 notice; the measures are the rows of the 附件 督查清单 (path = 序号).

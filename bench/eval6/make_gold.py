@@ -7,67 +7,18 @@ targets)`` with targets as ``(text, value, unit, year)``. Run: ``.venv/bin/pytho
 
 from __future__ import annotations
 
-import json
+import sys
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _gold import M, write_document  # noqa: E402
+
 GOLD = Path(__file__).resolve().parent / "gold"
-T = tuple[str, float, "str | None", "int | None"]
 
 
-def M(
-    path: str,
-    title: str,
-    lead: list[str] | None = None,
-    resp: list[str] | None = None,
-    dt: str | None = None,
-    dy: int | None = None,
-    rec: str | None = None,
-    targets: list[T] | None = None,
-    inherited: bool = False,
-    inh_resp: list[str] | None = None,
-) -> dict[str, Any]:
-    m: dict[str, Any] = {
-        "path": path.split("/"),
-        "title": title,
-        "lead": lead or [],
-        "responsible": resp or [],
-        "inherited": inherited,
-        "deadline_text": dt,
-        "deadline": f"{dy}-12-31" if dy else None,
-        "recurring": rec,
-        "targets": [{"text": t, "value": v, "unit": u, "year": y} for t, v, u, y in (targets or [])],
-    }
-    if inh_resp is not None:
-        m["inherited_responsible"] = inh_resp
-    return m
-
-
-def doc(
-    name: str,
-    title: str,
-    doc_number: str | None,
-    issuer: str,
-    issued: str,
-    horizon: str | None,
-    notes: list[str],
-    measures: list[dict[str, Any]],
-    indicators: list[dict[str, Any]] | None = None,
-) -> None:
-    data = {
-        "document": name,
-        "title": title,
-        "doc_number": doc_number,
-        "issuer": issuer,
-        "issued": issued,
-        "horizon": horizon,
-        "notes": notes,
-        "measures": measures,
-        "indicators": indicators or [],
-    }
-    (GOLD / (name.rsplit(".", 1)[0] + ".json")).write_text(
-        json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
+def doc(*args: Any, **kwargs: Any) -> None:
+    write_document(GOLD, *args, **kwargs)
 
 
 # f1 — 000 style: ﹝责任主体：…﹞ after every measure; all bodies → responsible, lead [] (000 rule).
@@ -90,11 +41,11 @@ doc(
             "港口物流",
             resp=["市交通运输局", X],
             dt="到2026年",
-            dy=2026,
+            dl=2026,
             targets=[("港口集装箱吞吐量达到120万标箱", 120, "万标箱", 2026)],
         ),
         M("二/（一）/2", "冷链物流", resp=["市商务局", "市农业农村局"]),
-        M("二/（一）/3", "电商物流", resp=["市邮政管理局", "市商务局"], dt="到2025年", dy=2025),
+        M("二/（一）/3", "电商物流", resp=["市邮政管理局", "市商务局"], dt="到2025年", dl=2025),
         M(
             "二/（一）/4",
             "大宗物资物流",
@@ -107,7 +58,7 @@ doc(
             "发展多式联运",
             resp=["市交通运输局"],
             dt="到2025年",
-            dy=2025,
+            dl=2025,
             targets=[("多式联运量年均增长15%以上", 15, "%", 2025)],
         ),
         M("二/（二）/2", "推进物流数字化", resp=["市数据局", "市交通运输局"]),
@@ -122,7 +73,7 @@ doc(
             "实施枢纽建设工程",
             resp=["市发改委", "市交通运输局", "江海港区管委会"],
             dt="2027年之前",
-            dy=2027,
+            dl=2027,
         ),
         M(
             "三/（二）",
@@ -169,14 +120,14 @@ doc(
             "二/（一）/建设新型网络设施",
             "建设新型网络设施",
             dt="到2025年",
-            dy=2025,
+            dl=2025,
             targets=[("千兆宽带用户达到30万户", 30, "万户", 2025)],
         ),
         M(
             "二/（一）/布局算力基础设施",
             "布局算力基础设施",
             dt="到2026年",
-            dy=2026,
+            dl=2026,
             targets=[("全市数据中心标准机架达到2万架", 2, "万架", 2026)],
         ),
         M("二/（一）/推进基础设施数字化改造", "推进基础设施数字化改造"),
@@ -189,7 +140,7 @@ doc(
             "二/（二）/发展软件和信息服务业",
             "发展软件和信息服务业",
             dt="到2025年",
-            dy=2025,
+            dl=2025,
             targets=[("软件业务收入突破100亿元", 100, "亿元", 2025)],
         ),
         M("二/（二）/打造数字产业园区", "打造数字产业园区", lead=["市工信局"]),
@@ -254,19 +205,19 @@ doc(
         "充分发挥市推进新型工业化工作领导小组作用，加强统筹调度、督促检查",
     ],
     [
-        M("二/（一）/1", "装备制造产业", L3, R3, inherited=True),
-        M("二/（一）/2", "新材料产业", L3, R3, inherited=True),
+        M("二/（一）/1", "装备制造产业", L3, R3, inh=True),
+        M("二/（一）/2", "新材料产业", L3, R3, inh=True),
         M(
             "二/（一）/3",
             "生物医药产业",
             L3,
             R3,
-            inherited=True,
+            inh=True,
             dt="到2025年",
-            dy=2025,
+            dl=2025,
             targets=[("生物医药产业产值突破300亿元", 300, "亿元", 2025)],
         ),
-        M("二/（一）/4", "绿色食品产业", L3, R3, inherited=True),
+        M("二/（一）/4", "绿色食品产业", L3, R3, inh=True),
         own(
             "二/（二）/5",
             "强化重大项目建设",
@@ -282,7 +233,7 @@ doc(
             [GX],
             ["市发展和改革委", "市财政局"],
             dt="到2025年",
-            dy=2025,
+            dl=2025,
             targets=[("营业收入超百亿元工业企业达到8家", 8, "家", 2025)],
         ),
         own(
@@ -291,7 +242,7 @@ doc(
             [GX],
             ["市科技局", "市市场监管局"],
             dt="到2025年",
-            dy=2025,
+            dl=2025,
             targets=[("新培育省级以上专精特新企业150家以上", 150, "家", 2025)],
         ),
         own(
@@ -309,7 +260,7 @@ doc(
             ["市科技局"],
             [GX, "市发展和改革委"],
             dt="到2025年",
-            dy=2025,
+            dl=2025,
             targets=[("高新技术企业达到600家", 600, "家", 2025)],
         ),
         own("二/（四）/11", "促进科技成果转化", ["市科技局"], ["市教育局", "市人力资源和社会保障局"]),
@@ -320,7 +271,7 @@ doc(
             [GX],
             ["市数据局", "市财政局"],
             dt="到2025年",
-            dy=2025,
+            dl=2025,
             targets=[("累计实施智能化改造项目1000个", 1000, "个", 2025)],
         ),
         own(
@@ -329,7 +280,7 @@ doc(
             [GX],
             ["市数据局", "市通信发展管理办公室"],
             dt="到2025年",
-            dy=2025,
+            dl=2025,
             targets=[("培育工业互联网平台10个", 10, "个", 2025)],
         ),
         own(
@@ -338,7 +289,7 @@ doc(
             [GX],
             ["市生态环境局", "市发展和改革委"],
             dt="到2025年",
-            dy=2025,
+            dl=2025,
             targets=[("新增省级以上绿色工厂20家", 20, "家", 2025)],
         ),
         own("二/（六）/16", "强化安全生产", ["市应急管理局"], ["市工信局", "住建局", "消防救援支队", "市有关部门"]),
@@ -394,7 +345,7 @@ doc(
             "二/（一）/1",
             "打造滨海旅游带",
             dt="到2027年",
-            dy=2027,
+            dl=2027,
             targets=[("建成国家级旅游度假区1个", 1, "个", 2027), ("省级旅游度假区3个", 3, "个", 2027)],
         ),
         M("二/（一）/2", "建设古城文化核心区", targets=[("打造历史文化街区2个以上", 2, "个", None)]),
@@ -418,7 +369,7 @@ doc(
             "二/（二）/5",
             "强化项目招引",
             dt="到2027年",
-            dy=2027,
+            dl=2027,
             targets=[("引进总投资10亿元以上文旅项目10个", 10, "个", 2027)],
         ),
         M("二/（二）/6", "加快重大项目推进"),
@@ -428,7 +379,7 @@ doc(
             "二/（三）/9",
             "发展文创产业",
             dt="到2027年",
-            dy=2027,
+            dl=2027,
             targets=[("文化创意产业增加值达到120亿元", 120, "亿元", 2025), ("到2027年达到150亿元", 150, "亿元", 2027)],
         ),
         M(
@@ -451,7 +402,7 @@ doc(
             "三/（二）",
             "强化用地保障",
             dt="到2027年",
-            dy=2027,
+            dl=2027,
             targets=[("保障文旅项目用地5000亩以上", 5000, "亩", 2027)],
         ),
         M("三/（三）", "创新金融服务", targets=[("设立总规模20亿元的文旅产业投资基金", 20, "亿元", None)]),
@@ -487,7 +438,7 @@ doc(
             ["市地方金融管理局"],
             ["人民银行云阳市分行", "国家金融监督管理总局云阳监管分局"],
             dt="到2026年",
-            dy=2026,
+            dl=2026,
             targets=[("全市民营企业贷款余额达到3000亿元", 3000, "亿元", 2026)],
         ),
         M(
@@ -520,7 +471,7 @@ doc(
             [GX],
             ["市数据局"],
             dt="到2026年",
-            dy=2026,
+            dl=2026,
             targets=[("培育数字化转型标杆企业50家", 50, "家", 2026)],
         ),
         M("三/10", "支持参与重大项目建设", ["市发展和改革委"], [C6]),

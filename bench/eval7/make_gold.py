@@ -7,67 +7,18 @@ targets)`` with targets as ``(text, value, unit, year)``. Run: ``.venv/bin/pytho
 
 from __future__ import annotations
 
-import json
+import sys
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _gold import M, T, write_document  # noqa: E402
+
 GOLD = Path(__file__).resolve().parent / "gold"
-T = tuple[str, float, "str | None", "int | None"]
 
 
-def M(
-    path: str,
-    title: str,
-    lead: list[str] | None = None,
-    resp: list[str] | None = None,
-    dt: str | None = None,
-    dy: int | None = None,
-    rec: str | None = None,
-    targets: list[T] | None = None,
-    inherited: bool = False,
-    inh_resp: list[str] | None = None,
-) -> dict[str, Any]:
-    m: dict[str, Any] = {
-        "path": path.split("/"),
-        "title": title,
-        "lead": lead or [],
-        "responsible": resp or [],
-        "inherited": inherited,
-        "deadline_text": dt,
-        "deadline": f"{dy}-12-31" if dy else None,
-        "recurring": rec,
-        "targets": [{"text": t, "value": v, "unit": u, "year": y} for t, v, u, y in (targets or [])],
-    }
-    if inh_resp is not None:
-        m["inherited_responsible"] = inh_resp
-    return m
-
-
-def doc(
-    name: str,
-    title: str,
-    doc_number: str | None,
-    issuer: str,
-    issued: str,
-    horizon: str | None,
-    notes: list[str],
-    measures: list[dict[str, Any]],
-    indicators: list[dict[str, Any]] | None = None,
-) -> None:
-    data = {
-        "document": name,
-        "title": title,
-        "doc_number": doc_number,
-        "issuer": issuer,
-        "issued": issued,
-        "horizon": horizon,
-        "notes": notes,
-        "measures": measures,
-        "indicators": indicators or [],
-    }
-    (GOLD / (name.rsplit(".", 1)[0] + ".json")).write_text(
-        json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
+def doc(*args: Any, **kwargs: Any) -> None:
+    write_document(GOLD, *args, **kwargs)
 
 
 # g1 — decimal outline 1 / 1.1 / 1.1.1; path labels as printed (`2`, `2.1`, `2.1.1`); 1 总体要求 is not a measure;

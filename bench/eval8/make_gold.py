@@ -8,61 +8,18 @@ Run: ``.venv/bin/python bench/eval8/make_gold.py``.
 
 from __future__ import annotations
 
-import json
+import sys
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _gold import M, write_document  # noqa: E402
+
 GOLD = Path(__file__).resolve().parent / "gold"
-T = tuple[str, float, "str | None", "int | None"]
 
 
-def M(
-    path: str,
-    title: str,
-    lead: list[str] | None = None,
-    resp: list[str] | None = None,
-    dt: str | None = None,
-    dl: int | str | None = None,
-    rec: str | None = None,
-    targets: list[T] | None = None,
-) -> dict[str, Any]:
-    return {
-        "path": path.split("/"),
-        "title": title,
-        "lead": lead or [],
-        "responsible": resp or [],
-        "inherited": False,
-        "deadline_text": dt,
-        "deadline": f"{dl}-12-31" if isinstance(dl, int) else dl,
-        "recurring": rec,
-        "targets": [{"text": t, "value": v, "unit": u, "year": y} for t, v, u, y in (targets or [])],
-    }
-
-
-def doc(
-    name: str,
-    title: str,
-    doc_number: str | None,
-    issuer: str,
-    issued: str,
-    horizon: str | None,
-    notes: list[str],
-    measures: list[dict[str, Any]],
-) -> None:
-    data = {
-        "document": name,
-        "title": title,
-        "doc_number": doc_number,
-        "issuer": issuer,
-        "issued": issued,
-        "horizon": horizon,
-        "notes": notes,
-        "measures": measures,
-        "indicators": [],
-    }
-    (GOLD / (name.rsplit(".", 1)[0] + ".json")).write_text(
-        json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
+def doc(*args: Any, **kwargs: Any) -> None:
+    write_document(GOLD, *args, **kwargs)
 
 
 # h1 — 第一章/第一节 over 一、 measures; path labels as printed; 第一章 总体要求 is not measures.
