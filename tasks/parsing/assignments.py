@@ -38,7 +38,8 @@ _OPEN = "([〔【〖"
 _CLOSE = ")]〕】〗"
 _ROLE_LABEL_RE = re.compile(
     r"(?P<label>牵头(?:部门|单位|处室|科室)?|主办(?:单位|部门)?|主责(?:单位|部门)?|责任(?:部门|单位|主体|处室|科室)|责任分工"
-    r"|配合(?:部门|单位)?|协办(?:单位|部门)?|参与(?:部门|单位)|协同(?:部门|单位)|协助(?:部门|单位)?|实施主体|承办(?:单位|部门)"
+    r"|配合(?:部门|单位|科室|处室)?|协办(?:单位|部门)?|参与(?:部门|单位)|协同(?:部门|单位)|协助(?:部门|单位)?|实施主体|承办(?:单位|部门)"
+    r"|负责(?:部门|单位|科室|处室)"
     r"|(?:牵头|责任|分管|联系|包挂)(?:市|区|县)?领导|责任人|联系人)\s*:"
 )
 _LEAD_LABELS = ("牵头", "主办", "主责")
@@ -71,7 +72,7 @@ def unbracket_labels(text: str) -> str:
 
 _VERB_RE = re.compile(
     r"(?P<verb>按职责分工负责|按照职责分工负责|按职责负责|根据职责负责|分工负责|共同负责|负责落实|具体负责|牵头负责|组织落实|"
-    r"按职责落实|牵头|负责|配合|参与|协助|协办|落实)$"
+    r"按职责落实|牵头|负责|配合|参与|协助|协办|落实|指导)$"
 )
 _CARRY_RE = re.compile(
     r"以下(?:各项)?(?:任务|工作|事项|措施)?(?:均|都|皆)?(?:需|须|由|要|请|应)?(?P<names>[^。;]+?)(?:负责)?(?:组织)?落实"
@@ -109,7 +110,7 @@ _DEFAULT_LEAD_RE = re.compile(
 
 
 # A clause ends where a non-assignment field starts (完成时限：…, 完成时间：…).
-_STOP_RE = re.compile(r"(?:完成|办结|落实)?(?:时限|期限|时间节点|时间)\s*:")
+_STOP_RE = re.compile(r"(?:完成|办结|落实)?(?:时限|期限|时间节点|时间)\s*:|(?:适用|实施)范围\s*:|备注\s*:|说明\s*:")
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,14 @@ def _depth_split(folded: str, seps: str) -> list[tuple[int, int]]:
     return spans
 
 
+# ``商务部、海关总署等有关部门负责`` → 商务部, 海关总署: a list's closing "and the others" is not a unit.
+_LIST_TAILS = (
+    "等国务院有关部门", "等国务院相关部门", "等有关部门", "等相关部门", "等有关单位", "等相关单位", "等单位", "等部门", "等",
+)  # fmt: skip
+# A segment of a clause that states how to read the lists, not who does the work: ``列第一位者为牵头单位``, ``下同``.
+_RULE_SEGMENT_RE = re.compile(r"^(?:以下同|下同|同上|下略)$|(?:第一位|首位|第一个)[者的]?[^,;。]*牵头")
+
+
 def _clean_name(name: str) -> str:
     name = name.strip(" \t\u3000")
     changed = True
@@ -153,7 +162,7 @@ def _clean_name(name: str) -> str:
             name = name[: m.start()].rstrip(" \t\u3000")
             changed = True
             continue
-        for suffix in ("等单位", "等部门", "等"):
+        for suffix in _LIST_TAILS:
             if f.endswith(suffix) and len(f) > len(suffix) + 1:
                 name = name[: -len(suffix)].rstrip()
                 changed = True
@@ -299,8 +308,16 @@ def parse_clause_body(body: str) -> Clause | None:
         for s, e in segments:
             seg = body[s:e]
             fseg = fold(seg).strip()
-            if _is_time_segment(fseg):
+            if _is_time_segment(fseg) or _RULE_SEGMENT_RE.search(fseg):
                 continue  # (A牵头，B配合；2025年三季度末前): the time limit shares the brackets
+            together = fseg.find("会同")
+            if together >= 2 and _VERB_RE.search(fseg):  # X会同Y负责: X leads, Y takes part
+                at = fold(seg).find("会同")
+                first, others = split_names(seg[:at]), split_names(seg[at + 2 :])
+                if first and others and all(_looks_like_org(n) for n, _ in first + others):
+                    _add(lead, [n for n, _ in first])
+                    _add(resp, [n for n, _ in others])
+                    continue
             vm = _VERB_RE.search(fseg)
             if not vm or vm.start() < 2:
                 return None

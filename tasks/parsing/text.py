@@ -186,6 +186,9 @@ def clean_lines(text: str) -> list[str]:
         from .tables import join_plain_cell_tables  # a late import: tables imports this module
 
         raw_lines = join_plain_cell_tables(raw_lines)
+    from .segment import split_runs  # a late import: segment imports this module
+
+    raw_lines = split_runs(raw_lines)
     lines: list[str] = []
     for raw in raw_lines:
         line = raw.strip(_BLANKISH)
