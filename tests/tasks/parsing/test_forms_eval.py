@@ -1,4 +1,4 @@
-"""Forms found by the blind evaluation set (bench/eval): category columns named 任务类别, tables copied as
+"""Forms found by the removed invented set: category columns named 任务类别, tables copied as
 one cell per line, carried-forward sentences in the covering letter, in-sentence leads whose names contain
 社会/企业, validity clauses, and 对-sentences that are not conditions (invented documents)."""
 

@@ -1,4 +1,4 @@
-"""Forms found by the tenth blind set (bench/eval10): air-quality concentrations as targets, emission limits and an
+"""Forms found by the tenth removed invented set: air-quality concentrations as targets, emission limits and an
 assessment's scoring rules as parameters (not targets)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Forms found by the eleventh blind set (bench/eval11): unit names that print a second name in parentheses, central
+"""Forms found by the eleventh removed invented set: unit names that print a second name in parentheses, central
 and vertical units, ``各县（市、区）委和人民政府``, space-separated unit cells, quarter/month deadlines, and ``类``
 as a count unit."""
 

@@ -1,4 +1,4 @@
-"""Forms found by the second blind round (bench/eval2): invented snippets, one failure each.
+"""Forms found by the second removed invented round: invented snippets, one failure each.
 
 - a 主要任务 | 具体措施 task table: the measures column is the task's text (targets, 每月 frequency),
   and the heading ``（三）实施…行动。重点抓好以下任务：`` above it is not a measure (its rows are its children);

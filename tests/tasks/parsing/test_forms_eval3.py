@@ -1,4 +1,4 @@
-"""Forms found by the third blind round (bench/eval3): invented snippets, one failure each.
+"""Forms found by the third removed invented round: invented snippets, one failure each.
 
 - ``（A牵头，B、C配合；2025年三季度末前）``: a time limit inside the clause brackets (lead kept, deadline read);
 - ``一、`` chapters over ``第一条`` articles: the articles are the chapter's children, the chapters no measures;

@@ -1,4 +1,4 @@
-"""Forms found by the fourth blind round (bench/eval4, messy artifacts of real files): invented snippets.
+"""Forms found by the fourth removed invented round (messy artifacts of real files): invented snippets.
 
 - text copied from a PDF: paragraphs hard-wrapped inside sentences, names and clauses, page numbers
   (``— 2 —``, ``-3-``, ``第 2 页 共 5 页``) and a running header on every page;

@@ -1,4 +1,4 @@
-"""Forms found by the fifth blind round (bench/eval5): invented snippets.
+"""Forms found by the fifth removed invented round: invented snippets.
 
 - a list whose items end without 。 (an inline ``牵头单位：…`` label, e.g. an HTML ``<li>``) is not hard-wrapped text;
 - ``专栏1 重点工程`` boxes between measures: their lines (numbered projects, ◆ bullets) are neither measures nor

@@ -1,4 +1,4 @@
-"""Forms found by the sixth blind round (bench/eval6): invented snippets.
+"""Forms found by the sixth removed invented round: invented snippets.
 
 - an amount after 超/突破 that runs straight into a noun and a count (``培育营业收入超10亿元物流企业5家``) describes
   which entities are counted; only the count is a target, and its text starts at the clause;

@@ -1,4 +1,4 @@
-"""Forms found by the seventh blind round (bench/eval7): invented snippets.
+"""Forms found by the seventh removed invented round: invented snippets.
 
 - decimal outlines (``1 总体要求`` / ``2.1 …`` / ``2.1.1 推进…。（牵头单位：…）``) are headings when the
   document numbers at least three headings that way; the label is kept as printed;

@@ -1,4 +1,4 @@
-"""Forms found by the eighth blind round (bench/eval8): invented snippets.
+"""Forms found by the eighth removed invented round: invented snippets.
 
 - a 责任单位 cell with one unit per line (``A（牵头）<br>B<br>C`` in HTML, one paragraph per unit in Word) is a list;
 - a task table's dated time limit keeps the deadline and takes an explicit frequency from the task text;

@@ -1,4 +1,4 @@
-"""Forms found by the ninth blind set (bench/eval9): clauses that name the items they cover, bare unit lists under
+"""Forms found by the ninth removed invented set: clauses that name the items they cover, bare unit lists under
 ``排在第一位的为牵头单位``, and a task table whose units sit in a second table keyed by 序号."""
 
 from __future__ import annotations
