@@ -80,7 +80,7 @@ _CARRY_RE = re.compile(
 )
 _ORG_SUFFIX_RE = re.compile(
     r"(?:人民政府|政府|办公室|办公厅|领导小组|委员会|管委会|工作组|指挥部|部门|单位|局|委|办|厅|署|院|部|中心|集团|公司|支队|大队|"
-    r"分行|分局|银行|总工会|工会|工商联|团委|妇联|科协|残联|红十字会|联合会|学院|大学|协会|商会|站|所|队|会|行|处|科|室)$"
+    r"分行|分局|银行|总社|总工会|工会|工商联|团委|妇联|科协|残联|红十字会|联合会|学院|大学|协会|商会|站|所|队|会|行|处|科|室)$"
 )
 _ADMIN_GROUP_RE = re.compile(r"^各(?:[省市县区镇乡州旗盟](?:\([^()]*\))?、?)+$|^各(?:地|级|有关方面|板块|地区)$")
 _ADMIN_FRAG_RE = re.compile(r"^各?[省市县区镇乡州旗盟](?:\([^()]*\))?$")
@@ -95,7 +95,7 @@ _VERBISH_RE = re.compile(
 _SENT_ROLE_RE = re.compile(
     r"(?:^|(?<=[。;!?,:\n]))\s*(?:由)?(?P<subj>[" + _SUBJECT_START + r"][^。;!?,:\n]{0,40}?)"
     r"(?:也|还|要|应|应当|需|须|将|共同|积极|主动|分别|\s)*"
-    r"(?P<verb>牵头(?!城市|县|区|市|单位|部门|作用|协调作用|领导)|配合|参与|协助)"
+    r"(?P<verb>牵头(?!城市|县|区|市|单位|部门|作用|协调作用|领导)|配合|参与)"
 )
 # "由X负责，Y配合": in running text, X leads only when partners are named in the same sentence.
 _SENT_BY_RESPONSIBLE_RE = re.compile(
@@ -145,7 +145,8 @@ def _depth_split(folded: str, seps: str) -> list[tuple[int, int]]:
 
 # ``商务部、海关总署等有关部门负责`` → 商务部, 海关总署: a list's closing "and the others" is not a unit.
 _LIST_TAILS = (
-    "等国务院有关部门", "等国务院相关部门", "等有关部门", "等相关部门", "等有关单位", "等相关单位", "等单位", "等部门", "等",
+    "等国务院有关部门", "等国务院相关部门", "等有关部门", "等相关部门", "等有关单位", "等相关单位",
+    "等单位", "等部门", "等",
 )  # fmt: skip
 # A segment of a clause that states how to read the lists, not who does the work: ``列第一位者为牵头单位``, ``下同``.
 _RULE_SEGMENT_RE = re.compile(r"^(?:以下同|下同|同上|下略)$|(?:第一位|首位|第一个)[者的]?[^,;。]*牵头")

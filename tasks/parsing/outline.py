@@ -38,10 +38,10 @@ _GENERAL_WORDS = frozenset(
     """总体要求 指导思想 基本原则 工作原则 主要原则 主要目标 发展目标 工作目标 总体目标 具体目标 目标要求 重要意义
     战略定位 发展定位 功能定位 总体定位 总体思路 工作思路 发展思路 基本思路 空间布局 总体布局 发展基础 发展现状
     现状 基本情况 发展形势 面临形势 形势分析 适用范围 编制依据 总则 附则 背景 编制背景 目的 目的依据 定义 名词解释
-    远景展望 发展愿景 愿景 目标任务 主要指标 指标体系 发展环境 总体框架 基本要求 主要任务目标
+    远景展望 发展愿景 愿景 有关要求 目标任务 主要指标 指标体系 发展环境 总体框架 基本要求 主要任务目标
     目标 原则 思路 定位 意义""".split()
 )
-_RUNIN_RE = re.compile(r"^(?P<phrase>[^,;:。!?()\[\]《》|]{2,30}?)。(?P<rest>.+)$")
+_RUNIN_RE = re.compile(r"^(?P<phrase>[^;:。!?()\[\]《》|]{2,50}?)。(?P<rest>.+)$")
 
 
 @dataclass
@@ -195,6 +195,8 @@ def is_general_title(title: str) -> bool:
     f = re.sub(r"\s", "", fold(title)).strip("。.:")
     if not f:
         return False
+    if f.endswith("重要意义"):  # 一、充分认识…的重要意义
+        return True
     parts = [p for p in re.split(r"[和与及、]", f) if p]
     return all(p in _GENERAL_WORDS for p in parts)
 
@@ -228,20 +230,29 @@ def _runin_paragraphs(node: Node) -> list[int]:
     half of the node's paragraphs, so ordinary prose that happens to start with a short
     sentence (``各地要高度重视。``) is not split.
     """
-    idx: list[int] = []
-    for k, (_, p) in enumerate(node.paras):
-        m = _RUNIN_RE.match(fold(p))
-        if not m:
-            continue
-        phrase = m.group("phrase").strip()
-        if re.search(r"\d", phrase[:2]) or len(phrase) > 24 or phrase.startswith(_NOT_HEADING_START):
-            continue
-        if _MODAL_RE.search(phrase) or phrase.endswith("的"):
-            continue
-        idx.append(k)
+    idx = [k for k, (_, p) in enumerate(node.paras) if _runin_phrase(p) is not None]
     if len(idx) < 2 or len(idx) * 2 < len(node.paras):
         return []
     return idx
+
+
+def _runin_phrase(text: str) -> str | None:
+    """The run-in heading a paragraph opens with (``突破重大关键核心技术。…``), as printed; None when it has none.
+
+    A heading of two parts (``优化固体废物管理体制机制，强化部门分工协作。``) may hold commas: then each part is a
+    phrase of its own (four characters or more) and it holds no number, which ordinary first sentences do."""
+    m = _RUNIN_RE.match(fold(text))
+    if not m:
+        return None
+    phrase = m.group("phrase").strip()
+    if "," in phrase:
+        if len(phrase) > 48 or re.search(r"\d", phrase) or any(len(part) < 4 for part in phrase.split(",")):
+            return None
+    elif len(phrase) > 24 or re.search(r"\d", phrase[:2]):
+        return None
+    if phrase.startswith(_NOT_HEADING_START) or _MODAL_RE.search(phrase) or phrase.endswith("的"):
+        return None
+    return text[: m.end("phrase")].strip()
 
 
 def measure_nodes(root: Node) -> Iterator[MeasureNode]:
@@ -256,12 +267,25 @@ def measure_nodes(root: Node) -> Iterator[MeasureNode]:
                 continue
             runins = _runin_paragraphs(child)
             if runins:
+                # ``（一）强化顶层设计引领。建立指标体系，发挥导向引领作用。2019年6月底前…``: the heading's own line
+                # may carry the first run-in paragraph after the heading sentence.
+                title_end = fold(child.head).find("。")
+                rest = child.head[title_end + 1 :].strip() if title_end >= 0 else ""
+                first = _runin_phrase(rest) if rest else None
+                if first is not None:
+                    yield MeasureNode(
+                        node=child,
+                        path=child.path() + (first,),
+                        title=first,
+                        head=rest,
+                        paras=tuple(child.paras[: runins[0]]),
+                        line=child.line,
+                        runin=True,
+                    )
                 for n, k in enumerate(runins):
                     stop = runins[n + 1] if n + 1 < len(runins) else len(child.paras)
                     line, para = child.paras[k]
-                    m = _RUNIN_RE.match(fold(para))
-                    assert m is not None
-                    phrase = para[: m.end("phrase")].strip()
+                    phrase = _runin_phrase(para) or ""
                     rest_paras = tuple(child.paras[k + 1 : stop])
                     yield MeasureNode(
                         node=child,

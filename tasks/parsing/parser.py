@@ -165,16 +165,63 @@ def _only_division(mn: MeasureNode, division_lines: set[int]) -> bool:
     )
 
 
-def _body_start(lines: list[str]) -> int:
+def _body_start(lines: list[str], start: int = 0) -> int:
     best: dict[int, int] = {}
     decimal = decimal_outline(lines)
-    for i, line in enumerate(lines):
+    for i, line in enumerate(lines[start:], start):
         h = heading_of(line, decimal=decimal) if "|" not in line else None
         if h is not None and h[0] not in best:
             best[h[0]] = i
     if not best:
         return len(lines)
     return best[min(best)]
+
+
+_FINISHED_RE = re.compile(r"[。!?;…)）〕】\]”\"'》]$")
+
+
+def _cut_off(last_line: str, last: ParsedMeasure) -> bool:
+    """The document stops inside its last measure: the last line, part of that measure, ends mid-sentence
+    (``…,启动`` / ``部门分工:省财政厅牵头,`` / ``责任单位:区``), as an excerpt copied from a longer page does."""
+    tail = fold(last_line).strip()
+    if not tail or _FINISHED_RE.search(tail) or not fold(last.text).rstrip().endswith(tail[-12:]):
+        return False
+    if tail.endswith((",", "、", ":")):
+        return True
+    # A heading (（四）工业投资增长12%以上), a whole clause line (牵头单位：市人社局) or a time field
+    # (完成时间：2025年6月底前) may end without punctuation; a sentence broken after a comma may not.
+    if heading_of(last_line) is not None and "," not in tail:
+        return False
+    last_field = re.split(r"[:\s]", tail)[-1]
+    timed = find_deadline(last_field, None, standalone=True) or find_recurrence(last_field, standalone=True)
+    if last_field and timed:
+        return False
+    clauses = asg.find_clauses(last_line)
+    return not (clauses and clauses[-1].end >= len(last_line.rstrip()))
+
+
+def _one_paragraph_items(candidates: list[MeasureNode]) -> bool:
+    """Nearly every measure (five or more) is one paragraph: its heading line and at most clause lines."""
+    items = [mn for mn in candidates if not mn.runin]
+    if len(items) < 5 or len(items) != len(candidates):
+        return False
+    single = sum(1 for mn in items[:-1] if all(asg.clause_only(p) is not None for _, p in mn.paras))
+    return single >= 0.9 * (len(items) - 1)
+
+
+def _attached_plan(lines: list[str], title: str | None, start: int, end: int) -> tuple[int, int]:
+    """A 印发 notice whose covering letter has numbered points of its own (一、各责任单位要高度重视…), then the
+    signature, then the plan it issues: the plan is the body. The letter's points tell the units how to carry out
+    the plan; they are not its measures."""
+    if end >= len(lines) or not title or "印发" not in title:
+        return start, end
+    plan_start = _body_start(lines, end + 1)
+    if plan_start >= len(lines):
+        return start, end
+    plan_end = find_body_end(lines, plan_start)
+    decimal = decimal_outline(lines)
+    headings = sum(1 for line in lines[plan_start:plan_end] if heading_of(line, decimal=decimal) is not None)
+    return (plan_start, plan_end) if headings >= 2 else (start, end)
 
 
 def _add(target: list[str], names: tuple[str, ...] | list[str]) -> None:
@@ -212,6 +259,7 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
     body_start = _body_start(lines)
     meta = extract_metadata(lines, body_start)
     body_end = find_body_end(lines, body_start) if body_start < len(lines) else len(lines)
+    body_start, body_end = _attached_plan(lines, meta.title, body_start, body_end)
     root = build_outline(lines, body_start, body_end)
     doc_year = meta.issued.year if meta.issued else (meta.published.year if meta.published else None)
 
@@ -222,12 +270,15 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
     candidates = [mn for mn in candidates if not _only_division(mn, division_lines)]
 
     # A closing paragraph after the last measure (市科技局负责统筹推进…) belongs to the document.
+    # So do the paragraphs after the last measure of a document whose measures are one paragraph each
+    # (三十、…（国务院办公厅负责） then 各有关部门要…于2018年12月31日前报送…).
     works: list[_Work] = []
+    one_paragraph = _one_paragraph_items(candidates)
     for k, mn in enumerate(candidates):
         paras = [(line, p) for line, p in mn.paras if line not in division_lines]
         if k == len(candidates) - 1 and paras and "。" in mn.head.rstrip("。"):
             for idx, (_, p) in enumerate(paras):
-                if asg.default_leads(p) or _DOC_CLOSING_RE.match(fold(p)):
+                if asg.default_leads(p) or _DOC_CLOSING_RE.match(fold(p)) or (one_paragraph and not asg.clause_only(p)):
                     for _, tail in paras[idx:]:
                         _add(default_leads, asg.default_leads(tail))
                         if asg.default_leads(tail):
@@ -337,10 +388,17 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
             carry.append((i, names))
             _add(notes, [sentence])
 
-    # Carried-forward bodies (以下均需…落实，不再列出) apply to every later measure.
-    for w in works:
-        for line, names in carry:
-            if w.mn.line > line:
+    # Carried-forward bodies (以下均需…落实，不再列出) apply to every later measure of the part where the note is
+    # printed, and beyond it to the measures that carry a clause of their own (the note says who is no longer
+    # listed in the clauses; 实施步骤/保障措施 items without any clause in a later part are not meant).
+    def top(w: _Work) -> int:
+        return id(([*w.mn.node.ancestors(), w.mn.node])[0])
+
+    for line, names in carry:
+        before = [w for w in works if w.mn.line <= line]
+        part = top(before[-1]) if before else None
+        for w in works:
+            if w.mn.line > line and (part is None or w.has_clause or top(w) == part):
                 _add(w.inherited_responsible, [n for n in names if n not in w.responsible])
 
     # "排在第一位的为牵头单位" documents print bare unit lists: "…。（市农业农村局、市财政局）".
@@ -411,6 +469,11 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
         keep = [not (k < body_count and not w.mn.runin and id(w.mn.node) in replaced) for k, w in enumerate(works)]
         measures = [m for k, m in enumerate(measures) if k >= body_count or keep[k]]
     measures.sort(key=lambda x: x[0])
+    if measures and body_end == len(lines) and _cut_off(lines[-1], measures[-1][1]):
+        warnings.append(
+            f"文本在第{len(measures)}条措施（{'/'.join(measures[-1][1].path)}）中途截断，该条未导入；请核对原文是否完整。"
+        )
+        measures.pop()
     final = tuple(ParsedMeasure(**{**m.__dict__, "order": k + 1}) for k, (_, m) in enumerate(measures))
 
     indicators = tuple(

@@ -10,8 +10,8 @@ Rules (general, not per document):
 - an outline label (``一、`` ``（一）`` ``1．`` ``（1）`` ``①``) inside a line opens a new line when it stands after a
   paragraph boundary (a space, or the end of a sentence or of a bracketed clause: ``。；：！？）〕``) and it continues a
   numbering seen before it (the next number of its kind), or it starts one (number 1) that goes on inside the same
-  text (its number 2 follows at a boundary too). A reference such as ``第（三）项`` or ``一、二、三产业`` never stands at
-  a boundary with its sequence, so it stays where it is.
+  text (its number 2 follows at a boundary too). A reference such as ``第（三）项`` or ``一、二、三产业`` never
+  stands at a boundary with its sequence, so it stays where it is.
 
 Guarantee: lines come back in order, with the same characters apart from the whitespace at the breaks; a text
 whose labels already open lines comes back unchanged.
