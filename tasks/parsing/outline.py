@@ -197,6 +197,8 @@ def is_general_title(title: str) -> bool:
         return False
     if f.endswith("重要意义"):  # 一、充分认识…的重要意义
         return True
+    if len(f) > 20 and any(f.startswith(w) for w in _GENERAL_WORDS if len(w) == 4):
+        return True  # 一、指导思想以习近平…: a heading run together with its paragraph in a text without breaks
     parts = [p for p in re.split(r"[和与及、]", f) if p]
     return all(p in _GENERAL_WORDS for p in parts)
 

@@ -36,8 +36,14 @@ _MARKERS = (
     ("circ", re.compile(r"([\u2460-\u2473])")),
 )
 _BOUNDARY = " \t\u3000。;:!?)〕】"
+_BRACKETED = ("pcn", "pnum", "circ")
 _INDENT_RE = re.compile(r"\u3000{2,}")
 _MIN_LINE = 60  # shorter lines are headings or short paragraphs already
+# In a whole document on one line, a space after a sentence or a clause is where a paragraph ended.
+_RUN_LINE = 300
+_PARA_GAP_RE = re.compile(r"(?<=[。!?;:)〕】”])[ \t\u3000\xa0]+(?=\S)")
+# A heading printed without a full stop (一、指导思想 以习近平…): the space after its short title ends it.
+_HEADING_GAP_RE = re.compile(r"[^。!?;\s]{2,40}?([ \t\u3000\xa0]+)(?=\S)")
 
 
 def _cn_value(s: str) -> int | None:
@@ -69,7 +75,9 @@ def _candidates(f: str) -> list[tuple[int, str, int]]:
     for kind, rx in _MARKERS:
         for m in rx.finditer(f):
             at = m.start()
-            if at == 0 or f[at - 1] not in _BOUNDARY:
+            # a bracketed label also opens a paragraph right after a heading printed without a full stop
+            # (一、总体要求（一）指导思想。…); a reference to an item says 第（三）项 or 第（三）条
+            if at == 0 or (f[at - 1] not in _BOUNDARY and (kind not in _BRACKETED or f[at - 1] in "第和与及、至到")):
                 continue
             value = _value(kind, m.group(1))
             if value is None:
@@ -118,10 +126,18 @@ def split_runs(lines: list[str]) -> list[str]:
             if len(piece) < _MIN_LINE:
                 out.append(piece)
                 continue
+            cuts = set(_accepted(f, numbers))
+            if len(piece) >= _RUN_LINE:
+                cuts.update(m.end() for m in _PARA_GAP_RE.finditer(f))
+                for at in list(cuts):
+                    label = next((m for _, rx in _MARKERS if (m := rx.match(f, at))), None)
+                    gap = _HEADING_GAP_RE.match(f, label.end()) if label else None
+                    if gap:
+                        cuts.add(gap.end(1))
             prev = 0
-            for at in _accepted(f, numbers):
+            for at in sorted(cuts):
                 if at > prev:
-                    out.append(piece[prev:at].rstrip(" \t\u3000"))
+                    out.append(piece[prev:at].rstrip(" \t\u3000\xa0"))
                 prev = at
             out.append(piece[prev:])
-    return [line for line in out if line.strip(" \t\u3000")]
+    return [line for line in out if line.strip(" \t\u3000\xa0")]
