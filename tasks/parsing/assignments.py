@@ -78,6 +78,11 @@ _CARRY_RE = re.compile(
     r"以下(?:各项)?(?:任务|工作|事项|措施)?(?:均|都|皆)?(?:需|须|由|要|请|应)?(?P<names>[^。;]+?)(?:负责)?(?:组织)?落实"
     r"(?:[^。;]*?不再(?:一一)?(?:列出|列明|赘述))?"
 )
+# 各地级以上市人民政府负责落实，不再做分工，下同: the units are meant for every later item, not printed again.
+_NO_DIVISION_RE = re.compile(
+    r"(?:^|(?<=[。;]))\s*(?P<names>[^。;,]+?)(?:按职责)?(?:负责落实|负责|落实),?"
+    r"不再(?:做|作|进行|单独)?(?:分工|列出|列明|赘述)(?:,?(?:以下同|下同))?"
+)
 _ORG_SUFFIX_RE = re.compile(
     r"(?:人民政府|政府|办公室|办公厅|领导小组|委员会|管委会|工作组|指挥部|部门|单位|局|委|办|厅|署|院|部|中心|集团|公司|支队|大队|"
     r"分行|分局|银行|总社|总工会|工会|工商联|团委|妇联|科协|残联|红十字会|联合会|学院|大学|协会|商会|站|所|队|会|行|处|科|室)$"
@@ -152,6 +157,11 @@ _LIST_TAILS = (
 _RULE_SEGMENT_RE = re.compile(r"^(?:以下同|下同|同上|下略)$|(?:第一位|首位|第一个)[者的]?[^,;。]*牵头")
 
 
+_LIST_JOIN_RE = re.compile(
+    r"(?:(?<=等)|(?<=等有关部门)|(?<=等相关部门)|(?<=等国务院有关部门)|(?<=等国务院相关部门))(?:和|及|以及)"
+)
+
+
 def _clean_name(name: str) -> str:
     name = name.strip(" \t\u3000")
     changed = True
@@ -174,7 +184,15 @@ def _clean_name(name: str) -> str:
 def split_names(text: str) -> list[tuple[str, str | None]]:
     """Split a printed list of bodies; returns ``(name, verb)`` with the role verb it ended with."""
     folded = fold(text)
-    raw: list[str] = [text[s:e] for s, e in _depth_split(folded, "、,;")]
+    raw: list[str] = []
+    for s, e in _depth_split(folded, "、,;"):
+        # A,B等和各有关省级人民政府 / B等国务院相关部门及各地区: 和/及 after a list closed by 等… starts another;
+        # without 等 (市级各有关部门及各县市区政府) the phrase stays one entry, as printed.
+        at = s
+        for m in _LIST_JOIN_RE.finditer(folded, s, e):
+            raw.append(text[at : m.start()])
+            at = m.end()
+        raw.append(text[at:e])
     # Re-join administrative groups split on 、 (各县(市)、区人民政府, 各市、县(市、区)).
     merged: list[str] = []
     for piece in raw:
@@ -268,7 +286,10 @@ def parse_clause_body(body: str) -> Clause | None:
     if stop:
         body, folded = body[: stop.start()], folded[: stop.start()]
     carry: list[str] = []
+    here: list[str] = []  # X负责落实，不再做分工，下同: X is responsible for this item as well
     m = _CARRY_RE.search(folded)
+    if m is None and (m := _NO_DIVISION_RE.search(folded)) is not None:
+        here = [n for n, _ in split_names(body[m.start("names") : m.end("names")])]
     if m:
         _add(carry, [n for n, _ in split_names(body[m.start("names") : m.end("names")])])
         folded = folded[: m.start()] + " " * (m.end() - m.start()) + folded[m.end() :]
@@ -331,6 +352,7 @@ def parse_clause_body(body: str) -> Clause | None:
                 _add(lead, plain)
             else:
                 _add(resp, plain)
+    _add(resp, [n for n in here if n not in lead])
     if not (lead or resp or carry):
         return None
     return Clause(0, len(original), tuple(lead), tuple(resp), tuple(carry), original.strip(), False)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from . import assignments as asg
 from .deadlines import find_deadline, find_recurrence
-from .metadata import extract_metadata, find_body_end
+from .metadata import Metadata, extract_metadata, find_body_end
 from .outline import MeasureNode, Node, build_outline, decimal_outline, heading_of, measure_nodes
 from .tables import find_indicator_rows, find_task_rows
 from .targets import find_targets
@@ -200,6 +200,15 @@ def _cut_off(last_line: str, last: ParsedMeasure) -> bool:
     return not (clauses and clauses[-1].end >= len(last_line.rstrip()))
 
 
+def _document_year(meta: Metadata) -> int | None:
+    """The year a bare 年底前 / 12月底前 means: the date signed, else the date published, else the 文号's year."""
+    for date in (meta.issued, meta.published):
+        if date is not None:
+            return date.year
+    m = re.search(r"[〔\[(（【]((?:19|20)\d\d)[〕\])）】]", meta.doc_number or "")
+    return int(m.group(1)) if m else None
+
+
 def _one_paragraph_items(candidates: list[MeasureNode]) -> bool:
     """Nearly every measure (five or more) is one paragraph: its heading line and at most clause lines."""
     items = [mn for mn in candidates if not mn.runin]
@@ -261,7 +270,7 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
     body_end = find_body_end(lines, body_start) if body_start < len(lines) else len(lines)
     body_start, body_end = _attached_plan(lines, meta.title, body_start, body_end)
     root = build_outline(lines, body_start, body_end)
-    doc_year = meta.issued.year if meta.issued else (meta.published.year if meta.published else None)
+    doc_year = _document_year(meta)
 
     candidates = list(measure_nodes(root))
     notes: list[str] = []
