@@ -750,8 +750,11 @@ def _measure_from_row(
     from .tables import TaskRow
 
     assert isinstance(row, TaskRow)
-    lead = [n for n, _ in asg.split_names(_cell_units(row.lead))]
+    lead: list[str] = []
     resp: list[str] = []
+    # A 牵头单位 cell may name the partners too: "办公室牵头,各科室配合".
+    for name, verb in asg.split_names(_cell_units(row.lead)):
+        (resp if verb in ("配合", "参与", "协助", "协办") else lead).append(name)
     # A 责任单位 cell may mark its lead: "市市场监管局（牵头）、市税务局", "市住建局牵头，市财政局配合".
     for name, verb in asg.split_names(_cell_units(row.responsible)):
         (lead if verb in ("牵头", "牵头负责") else resp).append(name)

@@ -521,6 +521,28 @@ def _plain_table_at(raw: list[str], i: int) -> tuple[list[str], int] | None:
     return out, k
 
 
+def join_bar_lines(raw: list[str]) -> list[str]:
+    """A table copied with each cell on a line and a line holding only ``|`` between the cells of a row
+    (``工作任务`` / ``|`` / ``牵头单位`` / ``|`` / …): one ``|`` row per table row. A row ends at a cell that no
+    ``|`` line follows."""
+    out: list[str] = []
+    joining = False
+    for line in raw:
+        bare = line.strip(" \t\u3000\xa0\r")
+        if bare == "|":
+            if out:
+                out[-1] = out[-1].rstrip() + "|"
+                joining = True
+            continue
+        if joining and bare:
+            out[-1] = out[-1] + bare
+            joining = False
+            continue
+        if bare or not joining:
+            out.append(line)
+    return out
+
+
 def join_plain_cell_tables(raw: list[str]) -> list[str]:
     """Rewrite task tables copied one cell per line (序号 / 工作任务 / 牵头单位 / … / 1 / …) as ``|`` rows."""
     out: list[str] = []

@@ -186,6 +186,10 @@ def clean_lines(text: str) -> list[str]:
         from .tables import join_plain_cell_tables  # a late import: tables imports this module
 
         raw_lines = join_plain_cell_tables(raw_lines)
+    if any(line.strip(_BLANKISH) == "|" for line in raw_lines):
+        from .tables import join_bar_lines
+
+        raw_lines = join_bar_lines(raw_lines)
     from .segment import split_runs  # a late import: segment imports this module
 
     raw_lines = split_runs(raw_lines)

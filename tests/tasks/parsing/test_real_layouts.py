@@ -109,3 +109,40 @@ def test_traditional_labels() -> None:
     )
     assert m.lead == ("市經濟發展局",)
     assert m.responsible == ("市財政局",)
+
+
+TABLE = """关于印发2024年重点工作任务分解表的通知
+江政办〔2024〕5号
+重点工作任务分解表
+序号|重点任务|牵头单位|责任单位|完成时限
+1|推进数字政府建设，建成一体化平台。|市政务服务局|市大数据中心|2024年6月底前
+2|开展安全生产大检查。|市应急局|各县（市、区）人民政府|年底前
+3|做好防汛抗旱工作。|市水利局|市气象局|全年
+4|深化营商环境改革。|市发改委|市市场监管局|持续推进
+5|加强干部队伍建设。|办公室牵头,各科室配合||长期
+"""
+
+
+def test_table_deadline_column_and_lead_written_in_the_unit_cell() -> None:
+    """分工表 with a 完成时限 column (年底前, 全年, 持续推进, 长期) and 办公室牵头,各科室配合 in the lead cell."""
+    got = {m.path[-1]: m for m in parse_text(TABLE).measures}
+    assert got["1"].deadline == dt.date(2024, 6, 30)
+    assert (got["2"].deadline, got["2"].deadline_text) == (dt.date(2024, 12, 31), "年底前")
+    assert got["3"].deadline == dt.date(2024, 12, 31)
+    assert (got["4"].deadline, got["4"].recurring) == (None, "ongoing")
+    assert (got["5"].lead, got["5"].responsible, got["5"].recurring) == (("办公室",), ("各科室",), "ongoing")
+
+
+def test_table_with_bar_lines_between_cells_and_no_number_column() -> None:
+    """A table pasted with each cell on its own line and a line holding only | between cells; no 序号 column."""
+    cells = [
+        ["工作任务", "牵头单位", "配合单位", "时限要求"],
+        ["推进数字政府建设。", "市政务服务局", "市大数据中心", "2024年6月底前"],
+        ["开展安全生产大检查。", "市应急局", "市消防救援支队", "2024年底前"],
+    ]
+    text = "2024年工作要点分解\n" + "\n".join("\n|\n".join(row) for row in cells) + "\n"
+    doc = parse_text(text)
+    assert [(m.title, m.lead, m.responsible, m.deadline) for m in doc.measures] == [
+        ("推进数字政府建设", ("市政务服务局",), ("市大数据中心",), dt.date(2024, 6, 30)),
+        ("开展安全生产大检查", ("市应急局",), ("市消防救援支队",), dt.date(2024, 12, 31)),
+    ]
