@@ -189,9 +189,9 @@ def split_names(text: str) -> list[tuple[str, str | None]]:
         # A,B等和各有关省级人民政府 / B等国务院相关部门及各地区: 和/及 after a list closed by 等… starts another;
         # without 等 (市级各有关部门及各县市区政府) the phrase stays one entry, as printed.
         at = s
-        for m in _LIST_JOIN_RE.finditer(folded, s, e):
-            raw.append(text[at : m.start()])
-            at = m.end()
+        for join in _LIST_JOIN_RE.finditer(folded, s, e):
+            raw.append(text[at : join.start()])
+            at = join.end()
         raw.append(text[at:e])
     # Re-join administrative groups split on 、 (各县(市)、区人民政府, 各市、县(市、区)).
     merged: list[str] = []
@@ -287,9 +287,11 @@ def parse_clause_body(body: str) -> Clause | None:
         body, folded = body[: stop.start()], folded[: stop.start()]
     carry: list[str] = []
     here: list[str] = []  # X负责落实，不再做分工，下同: X is responsible for this item as well
-    m = _CARRY_RE.search(folded)
-    if m is None and (m := _NO_DIVISION_RE.search(folded)) is not None:
-        here = [n for n, _ in split_names(body[m.start("names") : m.end("names")])]
+    m: re.Match[str] | None = _CARRY_RE.search(folded)
+    if m is None:
+        m = _NO_DIVISION_RE.search(folded)
+        if m is not None:
+            here = [n for n, _ in split_names(body[m.start("names") : m.end("names")])]
     if m:
         _add(carry, [n for n, _ in split_names(body[m.start("names") : m.end("names")])])
         folded = folded[: m.start()] + " " * (m.end() - m.start()) + folded[m.end() :]

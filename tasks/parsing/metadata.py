@@ -223,6 +223,11 @@ def _title(lines: list[str], fields: dict[str, str], stop: int) -> str | None:
         if _FIELD_RE.match(f) or f.startswith(("为", "根据", "经", "现将", "各")):
             continue
         if _TITLE_END_RE.search(f) and not re.search(r"[。;!?]", f):
+            k = lines.index(line)
+            prev = fold(lines[k - 1]).strip() if k > 0 else ""
+            # a title printed on two lines: 国务院办公厅关于印发“无废城市”建设 / 试点工作方案的通知
+            if "关于" in prev and "关于" not in f and not re.search(r"[。;!?:,]$", prev) and len(prev) <= 60:
+                return lines[k - 1].strip() + line.strip()
             return line.strip()
     return None
 

@@ -53,6 +53,23 @@ class _Work:
     inherited: bool = False
     inherited_responsible: list[str] = field(default_factory=list)
     has_clause: bool = False
+    why: list[str] = field(default_factory=list)  # which rule gave which units (parse_policy --explain)
+
+    def take(self, lead: tuple[str, ...] | list[str], responsible: tuple[str, ...] | list[str], why: str) -> None:
+        _add(self.lead, lead)
+        _add(self.responsible, responsible)
+        if lead or responsible:
+            self.why.append(f"{why}{_roles(lead, responsible)}")
+
+
+def _roles(lead: tuple[str, ...] | list[str], responsible: tuple[str, ...] | list[str]) -> str:
+    parts = ([f"牵头 {'、'.join(lead)}"] if lead else []) + ([f"责任 {'、'.join(responsible)}"] if responsible else [])
+    return " → " + "；".join(parts)
+
+
+def _quote(body: str, limit: int = 60) -> str:
+    body = " ".join(body.split())
+    return f"“{body[:limit]}{'…' if len(body) > limit else ''}”"
 
 
 def _shift_leading_clauses(works: list[_Work]) -> None:
@@ -317,8 +334,7 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
         run: list[_Work] = []
         for i, w in enumerate(siblings):
             for c in w.inline:
-                _add(w.lead, c.lead)
-                _add(w.responsible, c.responsible)
+                w.take(c.lead, c.responsible, f"本条括注 {_quote(c.body)}")
                 if c.carry_forward:
                     carry.append((w.mn.line, c.carry_forward))
             if w.inline:
@@ -332,8 +348,7 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
                     for c in clauses:
                         covered = _scoped(siblings[: i + 1], c.body) or run + [w]
                         for m in covered:
-                            _add(m.lead, c.lead)
-                            _add(m.responsible, c.responsible)
+                            m.take(c.lead, c.responsible, f"节末分工，覆盖其上各条 {_quote(c.body)}")
                             m.inherited = True
                             m.has_clause = True
                         if c.carry_forward:
@@ -345,8 +360,7 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
                 for line, para, clauses in w.trailing:
                     w.text_paras.append(para)
                     for c in clauses:
-                        _add(w.lead, c.lead)
-                        _add(w.responsible, c.responsible)
+                        w.take(c.lead, c.responsible, f"本条分工行 {_quote(c.body)}")
                         if c.carry_forward:
                             carry.append((line, c.carry_forward))
                             _add(notes, _notes_from_clause(c.body))
@@ -360,8 +374,7 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
     for w in works:
         if not w.has_clause and id(w.mn) in by_reference:
             for c in by_reference[id(w.mn)]:
-                _add(w.lead, c.lead)
-                _add(w.responsible, c.responsible)
+                w.take(c.lead, c.responsible, f"分工段落按编号指定 {_quote(c.body)}")
             w.inherited = True
             w.has_clause = True
 
@@ -381,8 +394,7 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
             cl = node_clauses(anc)
             if cl:
                 for c in cl:
-                    _add(w.lead, c.lead)
-                    _add(w.responsible, c.responsible)
+                    w.take(c.lead, c.responsible, f"上级标题“{anc.label} {anc.title[:20]}”的分工 {_quote(c.body)}")
                     if c.carry_forward:
                         carry.append((anc.line, c.carry_forward))
                 w.inherited = True
@@ -408,7 +420,10 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
         part = top(before[-1]) if before else None
         for w in works:
             if w.mn.line > line and (part is None or w.has_clause or top(w) == part):
-                _add(w.inherited_responsible, [n for n in names if n not in w.responsible])
+                added = [n for n in names if n not in w.responsible and n not in w.inherited_responsible]
+                _add(w.inherited_responsible, added)
+                if added:
+                    w.why.append(f"前文“以下均需…不再列出”类说明，沿用 → 责任 {'、'.join(added)}")
 
     # "排在第一位的为牵头单位" documents print bare unit lists: "…。（市农业农村局、市财政局）".
     first_is_lead = bool(_FIRST_IS_LEAD_RE.search(fold(text)))
@@ -417,7 +432,7 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
             if not w.has_clause:
                 units: list[str] = next((n for n in map(asg.bare_unit_list, w.text_paras) if n), [])
                 if units:
-                    _add(w.responsible, units)
+                    w.take([], units, "本条末尾括注的单位名单")
                     w.has_clause = True
 
     # In-sentence roles for measures without any clause.
@@ -425,20 +440,20 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
         if w.has_clause:
             continue
         lead, resp = asg.in_sentence_roles("\n".join(w.text_paras))
-        _add(w.lead, lead)
-        _add(w.responsible, resp)
+        w.take(lead, resp, "正文句中的“X牵头/X配合”")
 
     # A clause that names only 责任单位, in a measure whose text says "由X牵头": X leads.
     for w in works:
         if w.has_clause and not w.lead:
             lead, _ = asg.in_sentence_roles("\n".join(p for p in w.text_paras if asg.clause_only(p) is None))
-            _add(w.lead, [n for n in lead if n not in w.responsible])
+            w.take([n for n in lead if n not in w.responsible], [], "分工只列责任单位，正文写明“由X牵头”")
 
     # "排在第一位的为牵头单位": in lists without an explicit lead, the first unit leads.
     if first_is_lead:
         for w in works:
             if not w.lead and w.responsible:
                 w.lead.append(w.responsible.pop(0))
+                w.why.append(f"文中规则“列第一位者为牵头单位” → 牵头 {w.lead[0]}")
 
     # Document-level notes from the general sentences of measures.
     for w in works:
@@ -543,6 +558,7 @@ def _as_printed(doc: ParsedDocument, restore: Callable[[str], str]) -> ParsedDoc
             inherited_responsible=many(m.inherited_responsible),
             deadline_text=opt(m.deadline_text),
             targets=tuple(replace(t, text=restore(t.text), unit=opt(t.unit)) for t in m.targets),
+            explain=many(m.explain),
         )
         for m in doc.measures
     )
@@ -645,6 +661,11 @@ def _merge_row(m: ParsedMeasure, row: ParsedMeasure) -> ParsedMeasure:
     changes: dict[str, object] = {}
     if not (m.lead or m.responsible) and (row.lead or row.responsible):
         changes.update(lead=row.lead, responsible=row.responsible, inherited=False)
+        changes["explain"] = (*row.explain[:-1], *m.explain[-1:])
+    if row.deadline is not None or row.recurring is not None:
+        base = changes.get("explain", m.explain)
+        assert isinstance(base, tuple)
+        changes["explain"] = (*base[:-1], *row.explain[-1:])
     if row.deadline is not None or row.recurring is not None:
         for name in ("deadline", "deadline_text", "recurring", "effective_deadline", "deadline_is_default"):
             changes[name] = getattr(row, name)
@@ -698,15 +719,18 @@ def _measure_from_work(w: _Work, doc_year: int | None, horizon: dt.date | None) 
     # A time limit may sit inside the clause: （责任单位：…；完成时限：2024年底前）.
     labelled = asg.unbracket_labels(text)
     limit = _TIME_LIMIT_RE.search(fold(labelled))
+    where = "正文"
     if limit:
         value = labelled[limit.start("value") : limit.end("value")]
         dates = _dates(value, doc_year, horizon, standalone=True)
         if dates["deadline"] is None and dates["recurring"] is None:
             dates = _dates(prose, doc_year, horizon)
         else:  # 完成时限：长期坚持 with 每季度发布… in the text: the explicit frequency
+            where = "时限字段"
             _text_frequency(dates, prose, horizon)
     else:
         dates = _dates(prose, doc_year, horizon)
+    why = list(w.why) or ["未写明责任单位：进入待分配队列"]
     return ParsedMeasure(
         path=mn.path,
         title=mn.title,
@@ -719,8 +743,24 @@ def _measure_from_work(w: _Work, doc_year: int | None, horizon: dt.date | None) 
         inherited=w.inherited,
         inherited_responsible=tuple(w.inherited_responsible),
         targets=tuple(find_targets(prose)),
+        explain=(*why, _date_reason(dates, where, doc_year)),
         **dates,  # type: ignore[arg-type]
     )
+
+
+def _date_reason(dates: dict[str, object], where: str, doc_year: int | None) -> str:
+    """One line on where the deadline came from, for parse_policy --explain and the import preview."""
+    text, deadline, recurring = dates["deadline_text"], dates["deadline"], dates["recurring"]
+    if text is None:
+        return "时限：原文未写明" + ("，按规划期末默认" if dates["deadline_is_default"] else "")
+    out = f"时限：{where}“{text}”"
+    if deadline is not None:
+        out += f" → {deadline}"
+        if doc_year is not None and str(doc_year) not in str(text) and not re.search(r"\d{4}", str(text)):
+            out += f"（未写年份，按发文年份 {doc_year}）"
+    if recurring is not None:
+        out += f"；周期 {recurring}"
+    return out
 
 
 # Units printed on separate lines of one cell (``A（牵头）<br>B``) arrive joined by a space.
@@ -767,7 +807,9 @@ def _measure_from_row(
         _text_frequency(dates, text, horizon)
     else:
         dates = _dates(text, doc_year, horizon)
+    why = [f"分工表第 {row.number} 行" + _roles(lead, [r for r in resp if r not in lead])] if lead or resp else []
     return ParsedMeasure(
+        explain=(*why, _date_reason(dates, "时限栏" if row.deadline else "正文", doc_year)),
         path=(*row.sections, row.number),
         title=re.split(r"。", row.task, maxsplit=1)[0].strip(),
         text=text,

@@ -73,6 +73,8 @@ class ParsedMeasure:
     effective_deadline: dt.date | None = None
     recurring: str | None = None
     targets: tuple[ParsedTarget, ...] = ()
+    # Why the measure has its units and deadline, one line per rule applied (parse_policy --explain).
+    explain: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

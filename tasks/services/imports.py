@@ -931,6 +931,7 @@ def policy_preview(*, data: bytes, filename: str, parsed: ParsedDocument | None 
             "deadline_is_default": m.deadline_is_default,
             "recurring": m.recurring,
             "inherited": m.inherited,
+            "explain": list(m.explain),
             "targets": [
                 {"text": t.text, "value": t.value, "unit": t.unit, "comparator": t.comparator, "year": t.year}
                 for t in m.targets

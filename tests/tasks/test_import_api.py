@@ -49,6 +49,8 @@ def test_upload_previews_without_writing_then_confirm_imports(city, sup):
     assert group["status"] == "group" and len(group["departments"]) == 4
     assert group["group"]["name"] == "各县(市、区)人民政府"
     assert by_path["二/（三）"]["assignments"][0]["status"] == "unresolved"
+    assert any(e.startswith("本条括注") and "市工信局" in e for e in by_path["二/（一）"]["explain"])
+    assert by_path["二/（四）"]["explain"][0] == "未写明责任单位：进入待分配队列"
     assert preview["unresolved_names"] == [{"name": "市数据资源局", "occurrences": 1, "status": "new"}]
     assert preview["unassigned_measures"] == [{"path_key": "二/（四）", "title": "加强人才引育"}]
     assert preview["duplicate_of"] is None

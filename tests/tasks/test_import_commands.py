@@ -53,6 +53,21 @@ def test_parse_policy_writes_gold_json_and_continues_after_a_bad_file(files, tmp
     assert PolicyDocument.objects.count() == 0
 
 
+def test_parse_policy_explain_prints_each_measure_with_its_text_and_rules(files):
+    good = files("数字经济.txt", D.DOC_DIGITAL)
+    out, err, exc = _run("parse_policy", "--explain", good)
+    assert exc is None, err
+    assert "== " in out and "措施 5 条" in out
+    first = out.split("[1] ", 1)[1].split("\n[2] ", 1)[0]
+    assert first.startswith("二/（一）")
+    assert "原文：" in first and "单位：牵头 市工信局；责任 市发改委、市财政局" in first
+    assert "依据：本条括注" in first and "→ 牵头 市工信局；责任 市发改委、市财政局" in first
+    assert "依据：时限：" in first
+    assert "未写明责任单位：进入待分配队列" in out  # 二/（四） has no assignment
+    _, _, exc = _run("parse_policy", good)
+    assert exc is not None and "--out" in str(exc)
+
+
 def test_parse_policy_can_add_resolved_departments(files, tmp_path):
     load_demo_city()
     path = files("a.txt", D.DOC_DIGITAL)

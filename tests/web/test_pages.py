@@ -304,6 +304,7 @@ def test_upload_preview_confirm(supervisor):
     assert resp.status_code == 302 and resp["Location"] == f"/imports/{upload.pk}/"
     html = _html(client.get(resp["Location"]))
     assert "建设测试平台" in html and "市海洋渔业局" in html and "确认导入" in html
+    assert "解析依据" in html and "本条括注" in html
     assert not Task.objects.exists()
     resp = client.post(f"/imports/{upload.pk}/")
     assert resp.status_code == 302

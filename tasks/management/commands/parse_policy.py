@@ -17,11 +17,16 @@ from tasks.parsing.errors import PolicyParseError
 
 
 class Command(BaseCommand):
-    help = "解析政策文件，输出 JSON（DIR/<文件名>.json），不写数据库。"
+    help = "解析政策文件，输出 JSON（DIR/<文件名>.json），或用 --explain 逐条说明依据；不写数据库。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+", help="政策文件（.txt/.html/.htm/.docx）")
-        parser.add_argument("--out", required=True, help="输出目录")
+        parser.add_argument("--out", help="输出目录（JSON）")
+        parser.add_argument(
+            "--explain",
+            action="store_true",
+            help="逐条打印措施的原文、牵头/责任单位和时限各由哪条规则得出",
+        )
         parser.add_argument(
             "--resolve", action="store_true", help="附带按当前数据库识别的部门（只读数据库；无数据库时跳过）"
         )
@@ -29,8 +34,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from tasks.parsing import parse_document, to_gold_dict
 
-        out = Path(options["out"])
-        out.mkdir(parents=True, exist_ok=True)
+        if not options["out"] and not options["explain"]:
+            raise CommandError("请指定 --out 输出目录，或用 --explain 打印解析依据。")
+        out = Path(options["out"]) if options["out"] else None
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
         resolver = self._resolver() if options["resolve"] else None
         failed: list[str] = []
         for name in options["files"]:
@@ -46,11 +54,18 @@ class Command(BaseCommand):
                 failed.append(name)
                 self.stderr.write(f"{name}: {err}")
                 continue
+            if options["explain"]:
+                self._explain(name, doc)
+            if out is None:
+                continue
             gold = to_gold_dict(doc, path.name)
             if resolver is not None:
                 for item in gold.get("measures", []):
-                    names = [*item.get("lead", []), *item.get("responsible", []),
-                             *item.get("inherited_responsible", [])]
+                    names = [
+                        *item.get("lead", []),
+                        *item.get("responsible", []),
+                        *item.get("inherited_responsible", []),
+                    ]
                     item["resolved"] = {
                         n: {"department_ids": list(r.department_ids), "group_id": r.group_id}
                         for n in names
@@ -61,6 +76,23 @@ class Command(BaseCommand):
             self.stdout.write(f"{name} → {target}（措施 {len(doc.measures)} 条，提示 {len(doc.warnings)} 条）")
         if failed:
             raise CommandError(f"{len(failed)} 个文件解析失败：{', '.join(failed)}")
+
+    def _explain(self, name: str, doc: Any) -> None:
+        """Each measure: where it is printed, its units and deadline, and the rule behind each."""
+        title, number = doc.title or "（无标题）", doc.doc_number or "—"
+        self.stdout.write(f"== {name}：{title}  文号 {number}  措施 {len(doc.measures)} 条")
+        for w in doc.warnings:
+            self.stdout.write(f"   提示：{w}")
+        for m in doc.measures:
+            text = " ".join(m.text.split())
+            self.stdout.write(f"\n[{m.order}] {'/'.join(m.path)}  {m.title}")
+            self.stdout.write(f"    原文：{text[:160]}{'…' if len(text) > 160 else ''}")
+            units = [f"牵头 {'、'.join(m.lead)}"] if m.lead else []
+            units += [f"责任 {'、'.join(m.responsible)}"] if m.responsible else []
+            units += [f"沿用 {'、'.join(m.inherited_responsible)}"] if m.inherited_responsible else []
+            self.stdout.write(f"    单位：{'；'.join(units) or '（无）'}    时限：{m.deadline_text or '—'}")
+            for reason in m.explain:
+                self.stdout.write(f"    依据：{reason}")
 
     def _resolver(self) -> Any:
         from departments.resolution import NameResolver
