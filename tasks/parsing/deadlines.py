@@ -82,6 +82,12 @@ _Y_BEFORE_RE = re.compile(
     r"(?P<y>\d{4})\s*年\s*(?:(?:年)?(?:底|末)\s*(?:之|以)?前|(?:之|以)前|前|底|末|内)(?!\s*\d)"
     r"(?!\s*(?:建成|建设|修建|建造|竣工|投用|投运|出生|登记|注册|成立|设立|认定|批准|出台|印发)(?:的|投用))"
 )
+# A year that a completion verb follows is the deadline of that work: 2021年完成全覆盖, 力争2021年建成 (not
+# 2000年前建成的老旧小区, a description, and not a year before the document's own, a fact already reported).
+_Y_DONE_RE = re.compile(
+    r"(?<![\d年较比])(?:力争|争取|确保|计划|预计)?(?P<y>\d{4})\s*年\s*(?:前|内|底前)?"
+    r"(?=\s*(?:基本|全面|全部|率先|初步)?(?:完成|建成|实现|达到|出台|建立|覆盖|全覆盖)(?!的))"
+)
 _Y_HALF_RE = re.compile(
     r"(?P<y>\d{4})\s*年\s*(?P<h>上半年|下半年|一季度|二季度|三季度|四季度|第[一二三四]季度)\s*(?:末|底)?\s*(?:之|以)?前?"
 )
@@ -148,6 +154,9 @@ def _candidates(folded: str, doc_year: int | None, *, standalone: bool = False) 
         add(m, _month_end(int(m.group("y")), _half_month(m.group("h"))))
     for m in _Y_BEFORE_RE.finditer(folded):
         add(m, _month_end(int(m.group("y")), 12))
+    for m in _Y_DONE_RE.finditer(folded):
+        if doc_year is None or int(m.group("y")) >= doc_year:
+            add(m, _month_end(int(m.group("y")), 12))
     if doc_year is not None:
         for m in _MD_RE.finditer(folded) if has_month else ():
             add(m, _date(doc_year, int(m.group("m")), int(m.group("d"))))

@@ -146,3 +146,17 @@ def test_table_with_bar_lines_between_cells_and_no_number_column() -> None:
         ("推进数字政府建设", ("市政务服务局",), ("市大数据中心",), dt.date(2024, 6, 30)),
         ("开展安全生产大检查", ("市应急局",), ("市消防救援支队",), dt.date(2024, 12, 31)),
     ]
+
+
+def test_a_year_followed_by_completion_is_a_deadline() -> None:
+    """分工方案 print year-only deadlines (力争2021年建成); a year already past (2018年完成…) is a fact, not a task."""
+    doc = parse_text(
+        "关于做好2020年重点工作的通知\n江政办发〔2020〕3号\n一、重点工作\n"
+        "（一）推进5G网络建设。力争2021年建成全覆盖的网络。\n"
+        "（二）巩固改革成果。2018年完成投资100亿元，继续扩大有效投资。\n"
+        "（三）改造老旧小区。对2000年前建成的老旧小区实施改造。\n"
+    )
+    got = {m.path[-1]: (m.deadline, m.deadline_text) for m in doc.measures}
+    assert got["（一）"] == (dt.date(2021, 12, 31), "力争2021年")
+    assert got["（二）"] == (None, None)
+    assert got["（三）"] == (None, None)
