@@ -304,7 +304,8 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
         paras = [(line, p) for line, p in mn.paras if line not in division_lines]
         if k == len(candidates) - 1 and paras and "。" in mn.head.rstrip("。"):
             for idx, (_, p) in enumerate(paras):
-                if asg.default_leads(p) or _DOC_CLOSING_RE.match(fold(p)) or (one_paragraph and not asg.find_clauses(p)):
+                closing = one_paragraph and not asg.find_clauses(p)
+                if closing or asg.default_leads(p) or _DOC_CLOSING_RE.match(fold(p)):
                     for _, tail in paras[idx:]:
                         _add(default_leads, asg.default_leads(tail))
                         if asg.default_leads(tail):

@@ -167,7 +167,9 @@ def test_closing_text_after_one_paragraph_items_is_not_the_last_item() -> None:
     a second paragraph of the last item that carries a clause stays with it."""
     items = "".join(f"{n}、完善第{n}项制度。（市发改委负责）\n" for n in "一二三四五")
     doc = parse_text(
-        "关于加强督查激励的通知\n江政办发〔2018〕9号\n" + items + "六、加强宣传引导。广泛宣传政策。\n营造良好氛围。（市委宣传部负责）\n"
+        "关于加强督查激励的通知\n江政办发〔2018〕9号\n"
+        + items
+        + "六、加强宣传引导。广泛宣传政策。\n营造良好氛围。（市委宣传部负责）\n"
         "各有关部门要认真组织实施，于2018年12月31日前报送实施办法。\n"
     )
     last = doc.measures[-1]
