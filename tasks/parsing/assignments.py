@@ -153,8 +153,12 @@ _LIST_TAILS = (
     "等国务院有关部门", "等国务院相关部门", "等有关部门", "等相关部门", "等有关单位", "等相关单位",
     "等单位", "等部门", "等",
 )  # fmt: skip
-# A segment of a clause that states how to read the lists, not who does the work: ``列第一位者为牵头单位``, ``下同``.
-_RULE_SEGMENT_RE = re.compile(r"^(?:以下同|下同|同上|下略)$|(?:第一位|首位|第一个)[者的]?[^,;。]*牵头")
+# How to read the unit lists, printed once for the document: "（排在第一位的为牵头单位）", "列第一位者为牵头单位",
+# "首位为牵头单位", "列第一位的责任单位为牵头单位". Inside a clause it is a segment of its own, not a unit.
+FIRST_IS_LEAD_RE = re.compile(
+    r"(?:排在|排名|排|列在|列|位列|名列)?(?:第一位|首位|第一个|第一)[的者]?(?:责任|主责|实施)?(?:部门|单位)?(?:为|是)牵头(?:部门|单位)?"
+)
+_SAME_BELOW_RE = re.compile(r"^(?:以下同|下同|同上|下略)$")
 
 
 _LIST_JOIN_RE = re.compile(
@@ -288,12 +292,13 @@ def parse_clause_body(body: str) -> Clause | None:
     carry: list[str] = []
     here: list[str] = []  # X负责落实，不再做分工，下同: X is responsible for this item as well
     m: re.Match[str] | None = _CARRY_RE.search(folded)
-    if m is None:
+    no_division = m is None
+    if no_division:
         m = _NO_DIVISION_RE.search(folded)
-        if m is not None:
-            here = [n for n, _ in split_names(body[m.start("names") : m.end("names")])]
     if m:
         _add(carry, [n for n, _ in split_names(body[m.start("names") : m.end("names")])])
+        if no_division:
+            here = list(carry)
         folded = folded[: m.start()] + " " * (m.end() - m.start()) + folded[m.end() :]
         body = body[: m.start()] + " " * (m.end() - m.start()) + body[m.end() :]
     lead: list[str] = []
@@ -332,11 +337,10 @@ def parse_clause_body(body: str) -> Clause | None:
         for s, e in segments:
             seg = body[s:e]
             fseg = fold(seg).strip()
-            if _is_time_segment(fseg) or _RULE_SEGMENT_RE.search(fseg):
+            if _is_time_segment(fseg) or _SAME_BELOW_RE.match(fseg) or FIRST_IS_LEAD_RE.search(fseg):
                 continue  # (A牵头，B配合；2025年三季度末前): the time limit shares the brackets
-            together = fseg.find("会同")
-            if together >= 2 and _VERB_RE.search(fseg):  # X会同Y负责: X leads, Y takes part
-                at = fold(seg).find("会同")
+            at = fold(seg).find("会同")
+            if at >= 2 and _VERB_RE.search(fseg):  # X会同Y负责: X leads, Y takes part
                 first, others = split_names(seg[:at]), split_names(seg[at + 2 :])
                 if first and others and all(_looks_like_org(n) for n, _ in first + others):
                     _add(lead, [n for n, _ in first])

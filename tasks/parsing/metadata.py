@@ -216,14 +216,13 @@ def _title(lines: list[str], fields: dict[str, str], stop: int) -> str | None:
     for key in ("名称", "标题", "文件名称"):
         if fields.get(key):
             return fields[key]
-    for line in lines[:stop]:
+    for k, line in enumerate(lines[:stop]):
         f = fold(line).strip()
         if not (5 <= len(f) <= 100) or f.endswith(("。", ":", ";", ",")) or "|" in f:
             continue
         if _FIELD_RE.match(f) or f.startswith(("为", "根据", "经", "现将", "各")):
             continue
         if _TITLE_END_RE.search(f) and not re.search(r"[。;!?]", f):
-            k = lines.index(line)
             prev = fold(lines[k - 1]).strip() if k > 0 else ""
             # a title printed on two lines: 国务院办公厅关于印发“无废城市”建设 / 试点工作方案的通知
             if "关于" in prev and "关于" not in f and not re.search(r"[。;!?:,]$", prev) and len(prev) <= 60:

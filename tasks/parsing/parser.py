@@ -23,11 +23,6 @@ from .types import ParsedDocument, ParsedIndicator, ParsedMeasure, ParsedSection
 __all__ = ["parse_text"]
 
 _TIME_LIMIT_RE = re.compile(r"(?:完成|办结|落实)?(?:时限|期限|时间|时间节点)\s*:\s*(?P<value>[^\n;。)】]+)")
-# A document-wide convention: "（排在第一位的为牵头单位）", "列第一位的部门为牵头部门", "首位为牵头单位",
-# "列第一位的责任单位为牵头单位".
-_FIRST_IS_LEAD_RE = re.compile(
-    r"(?:排在|排名|排|列在|列|位列|名列)?(?:第一位|首位|第一个|第一)[的者]?(?:责任|主责|实施)?(?:部门|单位)?(?:为|是)牵头(?:部门|单位)?"
-)
 _DOC_CLOSING_RE = re.compile(r"^(?:本(?:方案|意见|通知|计划|办法|细则|措施|规定|规划|实施方案|行动方案)|以上|上述)")
 _NOTE_SENTENCE_RE = re.compile(
     r"^(?:(?:充分|全面)?发挥[^。]*?(?:领导小组|联席会议|工作专班)[^。]*"
@@ -427,7 +422,7 @@ def parse_text(text: str, *, source_format: str = "txt", encoding: str | None = 
                     w.why.append(f"前文“以下均需…不再列出”类说明，沿用 → 责任 {'、'.join(added)}")
 
     # "排在第一位的为牵头单位" documents print bare unit lists: "…。（市农业农村局、市财政局）".
-    first_is_lead = bool(_FIRST_IS_LEAD_RE.search(fold(text)))
+    first_is_lead = bool(asg.FIRST_IS_LEAD_RE.search(fold(text)))
     if first_is_lead:
         for w in works:
             if not w.has_clause:
@@ -666,8 +661,7 @@ def _merge_row(m: ParsedMeasure, row: ParsedMeasure) -> ParsedMeasure:
     if row.deadline is not None or row.recurring is not None:
         base = changes.get("explain", m.explain)
         assert isinstance(base, tuple)
-        changes["explain"] = (*base[:-1], *row.explain[-1:])
-    if row.deadline is not None or row.recurring is not None:
+        changes["explain"] = (*base[:-1], *row.explain[-1:])  # the last line is the deadline's reason
         for name in ("deadline", "deadline_text", "recurring", "effective_deadline", "deadline_is_default"):
             changes[name] = getattr(row, name)
     return ParsedMeasure(**{**m.__dict__, **changes}) if changes else m
@@ -757,7 +751,7 @@ def _date_reason(dates: dict[str, object], where: str, doc_year: int | None) -> 
     out = f"时限：{where}“{text}”"
     if deadline is not None:
         out += f" → {deadline}"
-        if doc_year is not None and str(doc_year) not in str(text) and not re.search(r"\d{4}", str(text)):
+        if doc_year is not None and not re.search(r"\d{4}", str(text)):
             out += f"（未写年份，按发文年份 {doc_year}）"
     if recurring is not None:
         out += f"；周期 {recurring}"
