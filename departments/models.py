@@ -30,6 +30,8 @@ class DepartmentKind(models.TextChoices):
     PARK = "park", "园区管委会"
     OFFICE = "office", "领导小组办公室"
     OTHER = "other", "国企/其他"
+    SECTION = "section", "内设科室"
+    TOWNSHIP = "township", "乡镇（街道）"
 
 
 class Department(KeyedNameModel):
@@ -141,3 +143,34 @@ class UnresolvedName(KeyedNameModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RenameRule(KeyedNameModel):
+    """A known 机构改革 rename or merge: an old printed name and the department that carries on its work.
+
+    Kept as data (editable in the admin). The 待识别名称 queue suggests the successor; nothing is
+    mapped without a supervisor's click, because a merged agency's work may have gone to several units.
+    """
+
+    class Kind(models.TextChoices):
+        RENAME = "rename", "更名"
+        MERGE = "merge", "合并/职责划入"
+
+    name = models.CharField("原机构名称", max_length=100, unique=True)
+    key = models.CharField("匹配键", max_length=100, db_index=True, editable=False)
+    successor_name = models.CharField("现机构名称", max_length=100, help_text="改革后承接职责的机构全称。")
+    department = models.ForeignKey(
+        "departments.Department", verbose_name="现部门", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", help_text="本系统中对应的部门；为空时按现机构名称查找。",
+    )
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.RENAME)
+    year = models.PositiveSmallIntegerField("改革年份", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "机构改革更名"
+        verbose_name_plural = "机构改革更名"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.successor_name}"

@@ -39,9 +39,32 @@ class ReminderKind(models.TextChoices):
     ESCALATE_SUPERVISOR = "escalate_supervisor", "逾期升级（督查室）"
     DIGEST_LEADER = "digest_leader", "每日汇总（部门负责人）"
     DIGEST_SUPERVISOR = "digest_supervisor", "每日汇总（督查室）"
+    # Workflow events (reminders/events.py): written when the change happens, one per event and person.
+    RETURNED = "returned", "退回重办"
+    APPROVED = "approved", "审核通过"
+    EXTENSION_GRANTED = "extension_granted", "延期已批准"
+    EXTENSION_REFUSED = "extension_refused", "延期未批准"
+    REVIEW_WAITING = "review_waiting", "待您审核"
+    REASSIGNED = "reassigned", "任务改派"
+    DECLINED = "declined", "任务被退回待改派"
+    HANDLER_ASSIGNED = "handler_assigned", "指派承办"
+    URGED = "urged", "催办"
+    DEADLINE_CHANGED = "deadline_changed", "完成时限调整"
 
 
 DIGEST_KINDS = (ReminderKind.DIGEST_LEADER, ReminderKind.DIGEST_SUPERVISOR)
+EVENT_KINDS = (
+    ReminderKind.RETURNED,
+    ReminderKind.APPROVED,
+    ReminderKind.EXTENSION_GRANTED,
+    ReminderKind.EXTENSION_REFUSED,
+    ReminderKind.REVIEW_WAITING,
+    ReminderKind.REASSIGNED,
+    ReminderKind.DECLINED,
+    ReminderKind.HANDLER_ASSIGNED,
+    ReminderKind.URGED,
+    ReminderKind.DEADLINE_CHANGED,
+)
 
 
 def default_days_before() -> list[int]:

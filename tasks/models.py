@@ -35,6 +35,7 @@ CLOSED_STATUSES = (TaskStatus.FINISHED, TaskStatus.CANCELLED)
 class TaskRole(models.TextChoices):
     LEAD = "lead", "牵头"
     RESPONSIBLE = "responsible", "责任"
+    SUB = "sub", "分解承办"
 
 
 class Recurrence(models.TextChoices):
@@ -239,6 +240,10 @@ class Task(models.Model):
         "departments.Department", verbose_name="责任部门", on_delete=models.PROTECT, related_name="tasks"
     )
     role = models.CharField("角色", max_length=16, choices=TaskRole.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级任务", on_delete=models.CASCADE, null=True, blank=True, related_name="children",
+        help_text="分解下达：子任务的上级任务（牵头/责任任务或另一子任务）。",
+    )
     printed_name = models.CharField("原文单位名称", max_length=200, blank=True)
     via_group = models.ForeignKey(
         "departments.DepartmentGroup", verbose_name="来自部门组", on_delete=models.SET_NULL, null=True, blank=True,
@@ -288,6 +293,71 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure.title} — {self.department.name}（{self.get_role_display()}）"
+
+
+class TaskAssignee(models.Model):
+    """A 承办人 of a task inside its department: one 主办 (mirrored in Task.owner) and any number of 协办."""
+
+    class Kind(models.TextChoices):
+        MAIN = "main", "主办"
+        ASSIST = "assist", "协办"
+
+    task = models.ForeignKey("tasks.Task", verbose_name="任务", on_delete=models.CASCADE, related_name="assignees")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="承办人", on_delete=models.CASCADE, related_name="task_assignments"
+    )
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.MAIN)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="指派人", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField("指派时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "承办人指派"
+        verbose_name_plural = "承办人指派"
+        ordering = ["task_id", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "user"],
+                name="%(app_label)s_%(class)s_unique_task_user",
+                violation_error_message="该人员已是此任务的承办人。",
+            ),
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=Q(kind="main"),
+                name="%(app_label)s_%(class)s_one_main",
+                violation_error_message="每个任务只能有一名主办人。",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "task"], name="tasks_assignee_user_task")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.get_kind_display()} {self.user_id}"
+
+
+class Urge(models.Model):
+    """催办: a supervisor or the lead unit's leader presses a department on one task. Append-only.
+
+    `batch` groups the rows of one bulk 催办 (all red tasks of a department …); counts per task feed 考核.
+    """
+
+    task = models.ForeignKey("tasks.Task", verbose_name="任务", on_delete=models.CASCADE, related_name="urges")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="催办人", on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.TextField("催办内容")
+    batch = models.CharField("批次", max_length=32, blank=True, db_index=True)
+    created_at = models.DateTimeField("催办时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "催办记录"
+        verbose_name_plural = "催办记录"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["task", "created_at"], name="tasks_urge_task_at")]
+
+    def __str__(self) -> str:
+        return f"催办 {self.task_id} @ {self.created_at:%Y-%m-%d}"
 
 
 class PendingAssignment(models.Model):
@@ -394,7 +464,7 @@ class Attachment(models.Model):
 
 
 class ExtensionRequest(models.Model):
-    """A request to move a task's deadline, filed before the deadline, decided by a supervisor."""
+    """A request to move a task's deadline, decided by a supervisor. Filed late, it says so (`was_overdue`)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "待审批"
@@ -412,6 +482,7 @@ class ExtensionRequest(models.Model):
     current_percent = models.PositiveSmallIntegerField(
         "当前进度(%)", validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
+    was_overdue = models.BooleanField("申请时已逾期", default=False)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="审批人", on_delete=models.PROTECT, null=True, blank=True,

@@ -33,6 +33,10 @@ class Action:
     REASSIGN = "reassign"
     EXTEND = "extend"
     EXTENSION_DECIDE = "extension_decide"
+    SET_DEADLINE = "set_deadline"
+    ASSIGN_HANDLERS = "assign_handlers"
+    DECOMPOSE = "decompose"
+    URGE = "urge"
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -47,6 +51,10 @@ ACTION_LABELS: dict[str, str] = {
     Action.REASSIGN: "改派",
     Action.EXTEND: "申请延期",
     Action.EXTENSION_DECIDE: "审批延期",
+    Action.SET_DEADLINE: "调整完成时限",
+    Action.ASSIGN_HANDLERS: "指派承办人",
+    Action.DECOMPOSE: "分解下达",
+    Action.URGE: "催办",
 }
 
 
@@ -81,6 +89,15 @@ def dept_gatekeeper(user: Any, task: Task) -> bool:
     return _member(user, task.department_id) and user.dept_role in (DeptRole.LIAISON, DeptRole.LEADER)
 
 
+def parent_department_id(task: Task) -> int | None:
+    """The department of the task a sub-task was split from (None for a top-level task)."""
+    if task.parent_id is None:
+        return None
+    if hasattr(task, "parent_department_id"):
+        return task.parent_department_id
+    return Task.objects.filter(pk=task.parent_id).values_list("department_id", flat=True).first()
+
+
 def lead_department_id(task: Task) -> int | None:
     """The department leading the task's measure (uses the selector's annotation when present)."""
     if hasattr(task, "lead_department_id"):
@@ -95,7 +112,13 @@ def lead_department_id(task: Task) -> int | None:
 
 def reviewer(user: Any, task: Task) -> bool:
     """Who approves or returns a completion: the lead department's 负责人 for a responsible task,
-    a supervisor for a lead task (or for a responsible task whose measure has no lead task)."""
+    a supervisor for a lead task (or for a responsible task whose measure has no lead task), and for a
+    sub-task (分解) the 联络员/负责人 of the department that split it off, or a supervisor."""
+    if task.parent_id is not None:
+        parent_dept = parent_department_id(task)
+        if is_supervisor(user):
+            return True
+        return _member(user, parent_dept) and user.dept_role in (DeptRole.LIAISON, DeptRole.LEADER)
     if task.role == TaskRole.LEAD:
         return is_supervisor(user)
     lead_dept = lead_department_id(task)
@@ -106,6 +129,25 @@ def reviewer(user: Any, task: Task) -> bool:
 
 def supervisor_only(user: Any, task: Task) -> bool:
     return is_supervisor(user)
+
+
+def gatekeeper_or_supervisor(user: Any, task: Task) -> bool:
+    """督查室, or the task department's 联络员/负责人 (they hand work on inside and below the department)."""
+    return is_supervisor(user) or dept_gatekeeper(user, task)
+
+
+def urger(user: Any, task: Task) -> bool:
+    """催办: 督查室 on any task; the lead department's 负责人 on the other units' tasks of the measures it
+    leads; the 联络员/负责人 of the department that split off a sub-task."""
+    if is_supervisor(user):
+        return True
+    if not getattr(user, "department_id", None) or user.department_id == task.department_id:
+        return False
+    if task.parent_id is not None:
+        return _member(user, parent_department_id(task)) and user.dept_role in (DeptRole.LIAISON, DeptRole.LEADER)
+    if task.role == TaskRole.LEAD:
+        return False
+    return _member(user, lead_department_id(task)) and user.dept_role == DeptRole.LEADER
 
 
 # --- The table ---
@@ -122,6 +164,7 @@ class Transition:
 
 
 OPEN_WORK = (S.ACCEPTED, S.IN_PROGRESS, S.RETURNED)
+NOT_CLOSED = (S.ASSIGNED, S.DECLINED, S.ACCEPTED, S.IN_PROGRESS, S.SUBMITTED, S.RETURNED)
 
 TRANSITIONS: dict[str, Transition] = {
     Action.ACCEPT: Transition((S.ASSIGNED,), S.ACCEPTED, dept_gatekeeper, "本部门联络员、负责人"),
@@ -135,16 +178,21 @@ TRANSITIONS: dict[str, Transition] = {
     Action.RETURN: Transition(
         (S.SUBMITTED,), S.RETURNED, reviewer, "责任任务：牵头部门负责人；牵头任务：督查室"
     ),
-    Action.CANCEL: Transition(
-        (S.ASSIGNED, S.DECLINED, S.ACCEPTED, S.IN_PROGRESS, S.SUBMITTED, S.RETURNED),
-        S.CANCELLED,
-        supervisor_only,
-        "督查室",
-    ),
+    Action.CANCEL: Transition(NOT_CLOSED, S.CANCELLED, supervisor_only, "督查室"),
     Action.REASSIGN: Transition((S.DECLINED,), S.ASSIGNED, supervisor_only, "督查室"),
     Action.EXTEND: Transition((S.ASSIGNED, *OPEN_WORK), None, dept_handler, "本部门联络员、负责人或承办人"),
     Action.EXTENSION_DECIDE: Transition(
         (S.ASSIGNED, S.ACCEPTED, S.IN_PROGRESS, S.RETURNED, S.SUBMITTED), None, supervisor_only, "督查室"
+    ),
+    Action.SET_DEADLINE: Transition(NOT_CLOSED, None, supervisor_only, "督查室"),
+    Action.ASSIGN_HANDLERS: Transition(
+        (S.ASSIGNED, *OPEN_WORK, S.SUBMITTED), None, dept_gatekeeper, "本部门联络员、负责人"
+    ),
+    Action.DECOMPOSE: Transition(
+        (S.ACCEPTED, S.IN_PROGRESS, S.RETURNED), None, gatekeeper_or_supervisor, "本部门联络员、负责人或督查室"
+    ),
+    Action.URGE: Transition(
+        (S.ASSIGNED, *OPEN_WORK), None, urger, "督查室、牵头部门负责人或分解下达的上级部门"
     ),
 }
 
