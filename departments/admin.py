@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Department, DepartmentAlias, DepartmentGroup, DepartmentGroupAlias, UnresolvedName
+from .models import Department, DepartmentAlias, DepartmentGroup, DepartmentGroupAlias, RenameRule, UnresolvedName
 
 
 class DepartmentAliasInline(admin.TabularInline):
@@ -48,3 +48,16 @@ class UnresolvedNameAdmin(admin.ModelAdmin):
     search_fields = ("name",)
     list_select_related = ("department", "group")
     readonly_fields = ("occurrences", "created_at", "resolved_at")
+
+
+@admin.register(RenameRule)
+class RenameRuleAdmin(admin.ModelAdmin):
+    """机构改革更名表: the 待识别名称 queue suggests the successor of a printed old name."""
+
+    list_display = ("name", "successor_name", "department", "kind", "year", "note")
+    list_filter = ("kind", "year")
+    search_fields = ("name", "successor_name", "department__name", "note")
+    list_select_related = ("department",)
+    autocomplete_fields = ("department",)
+    readonly_fields = ("key",)
+    fields = ("name", "key", "successor_name", "department", "kind", "year", "note")

@@ -42,6 +42,13 @@ DEMO_DEPARTMENTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("江海高新技术产业开发区管理委员会", DepartmentKind.PARK, ("江海高新区管委会",)),
 )
 
+# Units below a department (for 分解下达): (name, kind, parent name).
+DEMO_SUBUNITS: tuple[tuple[str, str, str], ...] = (
+    ("市工业和信息化局产业发展科", DepartmentKind.SECTION, "市工业和信息化局"),
+    ("市工业和信息化局信息化推进科", DepartmentKind.SECTION, "市工业和信息化局"),
+    ("江海市东港区东湖街道办事处", DepartmentKind.TOWNSHIP, "江海市东港区人民政府"),
+)
+
 DEMO_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "各县(市、区)人民政府",
@@ -68,6 +75,10 @@ def load_demo_city() -> list[DemoLogin]:
             dept = department_create(name=name, kind=kind, order=order * 10)
         for alias in aliases:
             department_alias_add(department=dept, name=alias)
+    for order, (name, kind, parent_name) in enumerate(DEMO_SUBUNITS):
+        if not Department.objects.filter(name=name).exists():
+            department_create(name=name, kind=kind, parent=Department.objects.get(name=parent_name),
+                              order=1000 + order * 10)
     for name, kind, aliases in DEMO_GROUPS:
         if not DepartmentGroup.objects.filter(name=name).exists():
             department_group_create(
@@ -83,9 +94,13 @@ def load_demo_city() -> list[DemoLogin]:
         ("gxj_leader", "工信局 李局长", DeptRole.LEADER),
         ("gxj_liaison", "工信局 张联络员", DeptRole.LIAISON),
         ("gxj_staff", "工信局 赵承办", DeptRole.STAFF),
+        ("gxj_staff2", "工信局 钱协办", DeptRole.STAFF),
     ):
         user = _demo_user(username, full_name, department=gxj, dept_role=role)
         logins.append(DemoLogin(user.username, role.label, gxj.name))
+    section = Department.objects.get(name="市工业和信息化局产业发展科")
+    user = _demo_user("gxj_kz", "产业发展科 孙科长", department=section, dept_role=DeptRole.LEADER)
+    logins.append(DemoLogin(user.username, DeptRole.LEADER.label, section.name))
     logins += users_for_existing_departments()
     return logins
 

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.db import transaction
 
-from .models import ChannelConfig, Notification, ReminderLog, ReminderRule
+from .models import ChannelConfig, Notification, NotificationPreference, ReminderLog, ReminderRule
 from .services import enqueue_sweep
 
 
@@ -62,4 +62,13 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("title", "user__username")
     raw_id_fields = ("user", "log", "task")
+    list_select_related = ("user",)
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "muted_kinds", "channels", "digest", "updated_at")
+    list_filter = ("digest",)
+    search_fields = ("user__username", "user__full_name")
+    raw_id_fields = ("user",)
     list_select_related = ("user",)

@@ -40,3 +40,11 @@ def reminders_deliver_log_job(log_id: int) -> str | None:
     from reminders.services import reminder_deliver_log
 
     return reminder_deliver_log(log_id=log_id)
+
+
+@shared_task(name="reminders.personal_digest", **RETRY)
+def reminders_personal_digest_job() -> int:
+    """Send each 每日汇总 user ONE summary of their held notices (beat: daily 17:30; idempotent)."""
+    from reminders.services import reminder_send_personal_digests
+
+    return reminder_send_personal_digests().sent

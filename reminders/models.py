@@ -50,6 +50,8 @@ class ReminderKind(models.TextChoices):
     HANDLER_ASSIGNED = "handler_assigned", "指派承办"
     URGED = "urged", "催办"
     DEADLINE_CHANGED = "deadline_changed", "完成时限调整"
+    # One message per person listing their held (待汇总) notices, for people who chose 每日汇总.
+    PERSONAL_DIGEST = "personal_digest", "通知汇总"
 
 
 DIGEST_KINDS = (ReminderKind.DIGEST_LEADER, ReminderKind.DIGEST_SUPERVISOR)
@@ -65,6 +67,20 @@ EVENT_KINDS = (
     ReminderKind.URGED,
     ReminderKind.DEADLINE_CHANGED,
 )
+# Task reminders that are sent as ONE message per person (or webhook) and kind when several are due at
+# once: after an import a liaison gets "您有 30 项新任务" instead of 30 messages.
+BATCH_KINDS = (
+    ReminderKind.ASSIGNED,
+    ReminderKind.DUE_SOON,
+    ReminderKind.OVERDUE,
+    ReminderKind.REPORT_DUE,
+    ReminderKind.ESCALATE_LEADER,
+    ReminderKind.ESCALATE_SUPERVISOR,
+)
+# Kinds nobody can mute (they may still come in the daily summary): overdue escalations.
+UNMUTABLE_KINDS = (ReminderKind.ESCALATE_LEADER, ReminderKind.ESCALATE_SUPERVISOR)
+# Kinds a person may mute in 通知设置.
+MUTABLE_KINDS = tuple(k for k in ReminderKind if k not in UNMUTABLE_KINDS and k != ReminderKind.PERSONAL_DIGEST)
 
 
 def default_days_before() -> list[int]:
@@ -198,6 +214,8 @@ class ReminderLog(models.Model):
         SENT = "sent", "已发送"
         FAILED = "failed", "发送失败"
         SKIPPED = "skipped", "已跳过"
+        # Kept for the recipient's daily summary (通知设置 → 每日汇总); the normal claim never picks it.
+        HELD = "held", "待汇总"
 
     task = models.ForeignKey(
         "tasks.Task", verbose_name="任务", on_delete=models.CASCADE, null=True, blank=True, related_name="reminder_logs"
@@ -249,6 +267,13 @@ class ReminderLog(models.Model):
             # The delivery claim: pending rows whose time has come, oldest first.
             models.Index(fields=["not_before", "id"], condition=Q(status="pending"), name="reminders_log_pending"),
             models.Index(fields=["task", "kind"], name="reminders_log_task_kind"),
+            # The daily personal digest: held rows per target.
+            models.Index(fields=["target", "id"], condition=Q(status="held"), name="reminders_log_held"),
+            # Batching: the other due rows of one target, channel and kind.
+            models.Index(
+                fields=["target", "kind", "channel", "not_before"], condition=Q(status="pending"),
+                name="reminders_log_batch",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -282,3 +307,48 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def default_preference_channels() -> list[str]:
+    return [Channel.INAPP.value, Channel.EMAIL.value]
+
+
+class NotificationPreference(models.Model):
+    """One person's notification settings (通知设置). No row means the defaults: everything, in-app and email.
+
+    - `muted_kinds`: kinds the person does not want at all (overdue escalations cannot be muted);
+    - `channels`: personal channels; 站内通知 is always on, e-mail may be switched off;
+    - `digest`: keep the notices for one daily summary (每日汇总) instead of one message each.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    muted_kinds = models.JSONField("不接收的通知类型", default=list, blank=True)
+    channels = models.JSONField("接收渠道", default=default_preference_channels)
+    digest = models.BooleanField("每日汇总代替逐条通知", default=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "通知设置"
+        verbose_name_plural = "通知设置"
+        ordering = ["user_id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} 的通知设置"
+
+    def clean(self) -> None:
+        muted = self.muted_kinds
+        if not isinstance(muted, list) or not all(isinstance(k, str) for k in muted):
+            raise ValidationError({"muted_kinds": "必须是通知类型的列表。"})
+        unknown = [k for k in muted if k not in ReminderKind.values]
+        if unknown:
+            raise ValidationError({"muted_kinds": f"未知的通知类型：{'、'.join(unknown)}。"})
+        locked = [str(ReminderKind(k).label) for k in muted if k in UNMUTABLE_KINDS]
+        if locked:
+            raise ValidationError({"muted_kinds": f"“{'、'.join(locked)}”不能屏蔽，可改为每日汇总接收。"})
+        chans = self.channels
+        if not isinstance(chans, list) or not all(isinstance(c, str) and c in PERSON_CHANNELS for c in chans):
+            raise ValidationError({"channels": "接收渠道只能是 inapp（站内通知）或 email（电子邮件）。"})
+        if Channel.INAPP not in chans:
+            raise ValidationError({"channels": "站内通知不能关闭；不想逐条接收可改为每日汇总或屏蔽具体类型。"})

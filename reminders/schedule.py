@@ -1,75 +1,37 @@
-"""Working days by the Chinese holiday calendar (调休 included), and reporting periods. Pure: no ORM.
+"""Reporting periods and quiet hours; the working-day functions are re-exported from workdays.calendar.
 
-`chinese_calendar` only knows the years the State Council has published; for any other year
-it raises NotImplementedError and we fall back to Monday–Friday.
+Working days (调休 included, admin overrides first, Monday–Friday for years chinese_calendar has no data
+for) are decided in ONE place, workdays/calendar.py; the names below stay so reminders code keeps importing
+them from here.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import logging
-from functools import lru_cache
 
-import chinese_calendar
+from workdays.calendar import (
+    ONE_DAY,
+    add_working_days,
+    is_working_day,
+    last_working_day_on_or_before,
+    working_days_after,
+    working_days_before,
+)
 
-logger = logging.getLogger(__name__)
-
-ONE_DAY = dt.timedelta(days=1)
-
-
-@lru_cache(maxsize=8192)
-def is_working_day(day: dt.date) -> bool:
-    """True on a Chinese working day (调休 Saturdays count; statutory holidays don't)."""
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        _warn_fallback(day.year)
-        return day.weekday() < 5
-
-
-@lru_cache(maxsize=64)
-def _warn_fallback(year: int) -> None:
-    logger.warning("chinese_calendar 不含 %s 年节假日数据，按周一至周五计算工作日。", year)
-
-
-@lru_cache(maxsize=8192)
-def last_working_day_on_or_before(day: dt.date) -> dt.date:
-    """`day` if it is a working day, else the closest earlier working day."""
-    while not is_working_day(day):
-        day -= ONE_DAY
-    return day
-
-
-@lru_cache(maxsize=65536)
-def working_days_before(day: dt.date, n: int) -> dt.date:
-    """The date of "n working days before `day`": n=0 is the last working day on or before `day`."""
-    current = last_working_day_on_or_before(day)
-    for _ in range(n):
-        current = last_working_day_on_or_before(current - ONE_DAY)
-    return current
-
-
-def add_working_days(day: dt.date, n: int) -> dt.date:
-    """The n-th working day after `day` (n ≥ 1)."""
-    current = day
-    for _ in range(n):
-        current += ONE_DAY
-        while not is_working_day(current):
-            current += ONE_DAY
-    return current
-
-
-@lru_cache(maxsize=65536)
-def working_days_after(start: dt.date, end: dt.date) -> int:
-    """How many working days lie in (start, end]; 0 when end ≤ start."""
-    count = 0
-    day = start + ONE_DAY
-    while day <= end:
-        if is_working_day(day):
-            count += 1
-        day += ONE_DAY
-    return count
+__all__ = [
+    "ONE_DAY",
+    "add_working_days",
+    "current_period",
+    "in_quiet_hours",
+    "is_working_day",
+    "last_working_day_on_or_before",
+    "next_allowed",
+    "nth_working_day_after",
+    "period_key",
+    "working_days_after",
+    "working_days_before",
+]
 
 
 def nth_working_day_after(start: dt.date, n: int) -> dt.date:

@@ -29,10 +29,13 @@ from django.utils import timezone
 from accounts.models import DeptRole, User
 from common.dates import local_now
 from tasks.lights import overdue_q
-from tasks.models import CLOSED_STATUSES, PolicyDocument, ProgressReport, Task, TaskStatus
+from tasks.models import CLOSED_STATUSES, AuditEvent, PolicyDocument, ProgressReport, Task, TaskStatus, Urge
 
 from . import channels
+from .events import event_id_from
 from .models import (
+    BATCH_KINDS,
+    EVENT_KINDS,
     HOOK_CHANNELS,
     Channel,
     ChannelConfig,
@@ -44,6 +47,7 @@ from .models import (
     default_days_before,
     default_report_days_before,
 )
+from .preferences import DEFAULT_PREF, preferences_for
 from .schedule import (
     add_working_days,
     current_period,
@@ -61,6 +65,12 @@ MAX_ATTEMPTS = 6
 BACKOFF_MINUTES = (1, 5, 30, 120, 360)
 DIGEST_SOON_WORKING_DAYS = 5
 OPEN_KINDS_FOR_OWNER = (ReminderKind.DUE_SOON, ReminderKind.OVERDUE, ReminderKind.REPORT_DUE)
+# At most this many rows of one target, channel and kind go into one batched message (the rest: the next one).
+BATCH_MAX = 1000
+# Lines listed in a batched or summary message before "……等 N 项".
+BATCH_LINES = 20
+# The daily personal summary (每日汇总) sends what was held up to this Beijing time (beat runs it then).
+PERSONAL_DIGEST_AT = dt.time(17, 30)
 
 
 # --- Rules ---
@@ -200,6 +210,7 @@ class PlannedRow(NamedTuple):
     channel: str
     date_key: str
     not_before: dt.datetime
+    status: str = ReminderLog.Status.PENDING
 
     @property
     def key(self) -> tuple[int | None, str, str, str, str]:
@@ -210,6 +221,7 @@ class PlannedRow(NamedTuple):
         return ReminderLog(
             task_id=self.task_id, recipient_id=self.recipient_id, webhook_id=self.webhook_id, target=self.target,
             kind=self.kind, channel=self.channel, date_key=self.date_key, not_before=self.not_before,
+            status=self.status,
         )
 
 
@@ -220,6 +232,7 @@ class _Planner:
         self.now_local = timezone.localtime(now)
         self.people = _load_people()
         self.hooks = _load_hooks()
+        self.prefs = preferences_for()  # everyone's 通知设置 (people without settings get the defaults)
         self.rows: list[PlannedRow] = []
 
     def _not_before(self, rule: EffectiveRule) -> dt.datetime:
@@ -244,12 +257,12 @@ class _Planner:
     ) -> None:
         not_before = self._not_before(rule)
         for user_id in people:
-            if Channel.INAPP in rule.channels:
-                self.rows.append(PlannedRow(task_id, user_id, None, f"u:{user_id}", kind, Channel.INAPP.value,
-                                            date_key, not_before))
-            if Channel.EMAIL in rule.channels and user_id in self.people.emails:
-                self.rows.append(PlannedRow(task_id, user_id, None, f"u:{user_id}", kind, Channel.EMAIL.value,
-                                            date_key, not_before))
+            # The person's 通知设置: muted kinds get no row, e-mail only if wanted, 每日汇总 rows are held.
+            pref = self.prefs.get(user_id, DEFAULT_PREF)
+            status = pref.status_for(kind)
+            for channel in pref.person_channels(kind, has_email=user_id in self.people.emails, allowed=rule.channels):
+                self.rows.append(PlannedRow(task_id, user_id, None, f"u:{user_id}", kind, channel, date_key,
+                                            not_before, status))
         if not hooks:
             return
         scoped = [*self.hooks.get(None, []), *(self.hooks.get(department_id, []) if department_id else [])]
@@ -497,6 +510,11 @@ class DeliveryStats:
     def add(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
 
+    def merge(self, other: DeliveryStats) -> None:
+        self.sent += other.sent
+        self.skipped += other.skipped
+        self.failed += other.failed
+
 
 def reminder_claim_next(*, now: dt.datetime) -> ReminderLog | None:
     """Lock the oldest due pending row, skipping rows other workers hold. Call inside a transaction."""
@@ -518,13 +536,21 @@ def _with_related(log: ReminderLog) -> ReminderLog:
 
 
 def reminder_deliver_next(*, now: dt.datetime | None = None) -> str | None:
-    """Claim one due row, send it and record the outcome in one transaction: "sent"/"skipped"/"failed", or None."""
-    now = now or timezone.now()
+    """Claim one due row, send it and record the outcome in one transaction: "sent"/"skipped"/"failed", or None.
+
+    A task reminder (BATCH_KINDS) takes the other due rows of its target, channel and kind along: they
+    go out as ONE message (see `_claim_batch`).
+    """
+    result = _deliver_next(now=now or timezone.now())
+    return result[0] if result else None
+
+
+def _deliver_next(*, now: dt.datetime) -> tuple[str, DeliveryStats] | None:
     with transaction.atomic():
         log = reminder_claim_next(now=now)
         if log is None:
             return None
-        return _deliver(log, now=now)
+        return _deliver_batch(log, now=now)
 
 
 def reminder_deliver_log(*, log_id: int, now: dt.datetime | None = None) -> str | None:
@@ -542,14 +568,18 @@ def reminder_deliver_log(*, log_id: int, now: dt.datetime | None = None) -> str 
 def reminder_deliver_pending(
     *, now: dt.datetime | None = None, limit: int | None = None, on_outcome: Callable[[str], None] | None = None
 ) -> DeliveryStats:
-    """Deliver due pending rows one by one until none is left (or `limit`); safe to run in parallel."""
+    """Deliver due pending rows until none is left (or `limit` claims); safe to run in parallel.
+
+    The stats count rows: a batched message of 30 rows adds 30 to `sent`.
+    """
     stats = DeliveryStats()
     done = 0
     while limit is None or done < limit:
-        outcome = reminder_deliver_next(now=now)
-        if outcome is None:
+        result = _deliver_next(now=now or timezone.now())
+        if result is None:
             break
-        stats.add(outcome)
+        outcome, counts = result
+        stats.merge(counts)
         if on_outcome:
             on_outcome(outcome)
         done += 1
@@ -574,7 +604,10 @@ def _stale_reason(log: ReminderLog) -> str:
         return "接收人已停用"
     if log.webhook_id is not None and not log.webhook.active:  # type: ignore[union-attr]
         return "推送渠道已停用"
-    if task is None:
+    if log.channel == Channel.EMAIL and not log.recipient.email:  # type: ignore[union-attr]
+        return "接收人没有邮箱"
+    if task is None or log.kind in EVENT_KINDS:
+        # An event notice tells what happened (an 审核通过 is about a finished task): it never goes stale.
         return ""
     if task.status in CLOSED_STATUSES:
         return "任务已办结或取消"
@@ -593,34 +626,80 @@ def _stale_reason(log: ReminderLog) -> str:
 
 
 def _deliver(log: ReminderLog, *, now: dt.datetime) -> str:
-    reason = _stale_reason(log)
-    if reason:
-        return _mark(log, ReminderLog.Status.SKIPPED, now=now, error=reason)
-    message = render_message(log)
-    log.attempts += 1
-    if log.channel == Channel.EMAIL and not log.recipient.email:  # type: ignore[union-attr]
-        return _mark(log, ReminderLog.Status.SKIPPED, now=now, error="接收人没有邮箱")
+    return _deliver_batch(log, now=now)[0]
+
+
+def _claim_batch(log: ReminderLog, *, now: dt.datetime) -> list[ReminderLog]:
+    """The claimed row plus the other due pending rows of the same target, channel and kind (task reminders
+    only), locked with SKIP LOCKED so parallel workers split nothing twice; tasks loaded in one query."""
+    if log.kind not in BATCH_KINDS or log.task_id is None:
+        return [log]
+    others = list(
+        ReminderLog.objects.select_for_update(skip_locked=True)
+        .filter(status=ReminderLog.Status.PENDING, not_before__lte=now, target=log.target, channel=log.channel,
+                kind=log.kind)
+        .exclude(pk=log.pk)
+        .order_by("not_before", "id")[: BATCH_MAX - 1]
+    )
+    if not others:
+        return [log]
+    tasks = Task.objects.select_related("measure__document", "department").in_bulk(
+        {o.task_id for o in others if o.task_id is not None}
+    )
+    for other in others:
+        other.task = tasks.get(other.task_id)  # type: ignore[arg-type]
+        other.recipient = log.recipient if log.recipient_id else None
+        other.webhook = log.webhook if log.webhook_id else None
+    return [log, *others]
+
+
+def _deliver_batch(log: ReminderLog, *, now: dt.datetime) -> tuple[str, DeliveryStats]:
+    """Send the claimed row (with its batch) as one message; stale rows are skipped with their reason.
+
+    Everything happens in the caller's transaction: the in-app Notification and the rows' status change
+    commit together. A channel failure backs every row of the message off together.
+    """
+    stats = DeliveryStats()
+    fresh: list[ReminderLog] = []
+    for row in _claim_batch(log, now=now):
+        reason = _stale_reason(row)
+        if reason:
+            stats.add(_mark(row, ReminderLog.Status.SKIPPED, now=now, error=reason))
+        else:
+            fresh.append(row)
+    if not fresh:
+        return ReminderLog.Status.SKIPPED, stats
+    message = render_message(fresh[0]) if len(fresh) == 1 else render_batch(fresh)
+    for row in fresh:
+        row.attempts += 1
     try:
-        # A savepoint: a failure (even a bug) is recorded on the row instead of poisoning the queue.
+        # A savepoint: a failure (even a bug) is recorded on the rows instead of poisoning the queue.
         with transaction.atomic():
-            _send(log, message)
+            _send(fresh[0], message, task=fresh[0].task if len(fresh) == 1 else None)
     except Exception as exc:
-        logger.warning("reminder %s via %s failed (attempt %s): %s", log.pk, log.channel, log.attempts, exc)
-        if log.attempts >= MAX_ATTEMPTS:
-            return _mark(log, ReminderLog.Status.FAILED, now=now, error=str(exc))
-        delay = BACKOFF_MINUTES[min(log.attempts, len(BACKOFF_MINUTES)) - 1]
-        log.not_before = now + dt.timedelta(minutes=delay)
-        log.last_error = str(exc)[:2000]
-        log.save(update_fields=["not_before", "last_error", "attempts"])
-        return "failed"
-    return _mark(log, ReminderLog.Status.SENT, now=now)
+        logger.warning("reminder %s via %s failed (attempt %s): %s", log.pk, log.channel, fresh[0].attempts, exc)
+        for row in fresh:
+            if row.attempts >= MAX_ATTEMPTS:
+                stats.add(_mark(row, ReminderLog.Status.FAILED, now=now, error=str(exc)))
+                continue
+            delay = BACKOFF_MINUTES[min(row.attempts, len(BACKOFF_MINUTES)) - 1]
+            row.not_before = now + dt.timedelta(minutes=delay)
+            row.last_error = str(exc)[:2000]
+            row.save(update_fields=["not_before", "last_error", "attempts"])
+            stats.add("failed")
+        return "failed", stats
+    for row in fresh:
+        stats.add(_mark(row, ReminderLog.Status.SENT, now=now))
+    return ReminderLog.Status.SENT, stats
 
 
-def _send(log: ReminderLog, message: channels.Message) -> None:
+def _send(log: ReminderLog, message: channels.Message, *, task: Task | None = None, kind: str | None = None) -> None:
+    """Send `message` on the row's channel; an in-app message becomes a Notification linked to `log`."""
     if log.channel == Channel.INAPP:
         assert log.recipient_id is not None, "in-app rows always name a recipient"
         Notification.objects.create(
-            user_id=log.recipient_id, log=log, task=log.task, kind=log.kind, title=message.title, body=message.body
+            user_id=log.recipient_id, log=log, task=task, kind=kind or log.kind, title=message.title[:200],
+            body=message.body,
         )
     elif log.channel == Channel.EMAIL:
         channels.send_email(address=log.recipient.email, message=message)  # type: ignore[union-attr]
@@ -635,11 +714,123 @@ def _send(log: ReminderLog, message: channels.Message) -> None:
             channels.send_webhook(url=hook.url, secret=hook.secret, message=message)
 
 
+# --- The daily personal summary (每日汇总) ---
+
+
+def personal_digest_cutoff(now: dt.datetime) -> dt.datetime:
+    """The latest PERSONAL_DIGEST_AT (Beijing) not after `now`: rows held up to then belong to that summary."""
+    local = timezone.localtime(now)
+    cutoff = local.replace(hour=PERSONAL_DIGEST_AT.hour, minute=PERSONAL_DIGEST_AT.minute, second=0, microsecond=0)
+    return cutoff if cutoff <= local else cutoff - dt.timedelta(days=1)
+
+
+def reminder_send_personal_digests(*, now: dt.datetime | None = None) -> DeliveryStats:
+    """Send ONE summary per person and channel listing their held (待汇总) notices, and mark them sent.
+
+    Only rows held before the latest cutoff (17:30 Beijing) are taken, so running this every minute
+    (the in-process loop) or twice (a redelivered beat message) sends each summary exactly once; rows
+    are locked with SKIP LOCKED like the normal claim, so parallel runs split the people between them.
+    """
+    now = now or timezone.now()
+    cutoff = personal_digest_cutoff(now)
+    stats = DeliveryStats()
+    tried: set[tuple[str, str]] = set()
+    while True:
+        with transaction.atomic():
+            held = ReminderLog.objects.select_for_update(skip_locked=True).filter(
+                status=ReminderLog.Status.HELD, created_at__lte=cutoff
+            )
+            for target, channel in tried:
+                held = held.exclude(target=target, channel=channel)
+            first = held.order_by("id").first()
+            if first is None:
+                return stats
+            tried.add((first.target, first.channel))
+            rows = list(
+                held.filter(target=first.target, channel=first.channel)
+                # OF self: PostgreSQL refuses FOR UPDATE on the nullable side of the task join.
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("task__measure__document", "task__department", "recipient")
+                .order_by("id")[:BATCH_MAX]
+            )
+            stats.merge(_send_personal_digest(rows, now=now))
+
+
+def _send_personal_digest(rows: list[ReminderLog], *, now: dt.datetime) -> DeliveryStats:
+    stats = DeliveryStats()
+    fresh: list[ReminderLog] = []
+    for row in rows:
+        reason = _stale_reason(row)
+        if reason:
+            stats.add(_mark(row, ReminderLog.Status.SKIPPED, now=now, error=reason))
+        else:
+            fresh.append(row)
+    if not fresh:
+        return stats
+    head = fresh[0]
+    titles = [render_message(row).title for row in fresh]
+    day = timezone.localtime(now).date()
+    message = channels.Message(
+        head.pk, ReminderKind.PERSONAL_DIGEST, f"【通知汇总】{day} 共 {len(fresh)} 条通知",
+        f"以下是您设置为每日汇总的 {len(fresh)} 条通知：\n" + _numbered(titles, unit="条"),
+        {"log_ids": [r.pk for r in fresh], "task_ids": sorted({r.task_id for r in fresh if r.task_id})},
+    )
+    for row in fresh:
+        row.attempts += 1
+    try:
+        with transaction.atomic():
+            _send(head, message, kind=ReminderKind.PERSONAL_DIGEST)
+    except Exception as exc:
+        logger.warning("personal digest for %s via %s failed: %s", head.target, head.channel, exc)
+        for row in fresh:
+            status = ReminderLog.Status.FAILED if row.attempts >= MAX_ATTEMPTS else ReminderLog.Status.HELD
+            stats.add("failed")
+            _mark(row, status, now=now, error=str(exc))
+        return stats
+    for row in fresh:
+        stats.add(_mark(row, ReminderLog.Status.SENT, now=now))
+    return stats
+
+
 # --- Messages ---
 
 
+BATCH_TEXT: dict[str, tuple[str, str]] = {
+    # kind: (title, first line of the body; {n} is the number of tasks)
+    ReminderKind.ASSIGNED: ("【新任务交办】您有 {n} 项新任务", "您有 {n} 项新任务已交办，请及时签收："),
+    ReminderKind.DUE_SOON: ("【临近截止】{n} 项任务临近完成时限", "以下 {n} 项任务临近完成时限，请按时办结："),
+    ReminderKind.OVERDUE: ("【逾期催办】{n} 项任务已逾期", "以下 {n} 项任务已超过完成时限，请尽快办理："),
+    ReminderKind.REPORT_DUE: ("【进展报送】{n} 项任务进展待报送", "以下 {n} 项任务本期进展尚未报送，请及时填报："),
+    ReminderKind.ESCALATE_LEADER: ("【逾期升级】{n} 项任务已逾期", "贵部门以下 {n} 项任务已逾期，请督促承办人办理："),
+    ReminderKind.ESCALATE_SUPERVISOR: ("【督查室督办】{n} 项任务逾期升级", "以下 {n} 项任务已逾期并升级至督查室："),
+}
+
+
+def _numbered(lines: list[str], *, unit: str = "项") -> str:
+    shown = [f"{i}. {line}" for i, line in enumerate(lines[:BATCH_LINES], start=1)]
+    if len(lines) > BATCH_LINES:
+        shown.append(f"……等 {len(lines)} {unit}")
+    return "\n".join(shown)
+
+
+def render_batch(rows: list[ReminderLog]) -> channels.Message:
+    """One message for several task reminders of one kind to one target ("您有 12 项新任务：1. …")."""
+    head = rows[0]
+    title, lead = BATCH_TEXT[head.kind]
+    n = len(rows)
+    lines = []
+    for row in rows:
+        task = row.task
+        assert task is not None
+        due = f"，完成时限 {task.deadline}" if task.deadline else ""
+        period = f"，{row.date_key.split(':')[0]} 期" if row.kind == ReminderKind.REPORT_DUE else ""
+        lines.append(f"{task.measure.title}（{task.department.name}{due}{period}）")
+    data = {"count": n, "task_ids": [r.task_id for r in rows], "log_ids": [r.pk for r in rows]}
+    return channels.Message(head.pk, head.kind, title.format(n=n), lead.format(n=n) + "\n" + _numbered(lines), data)
+
+
 def render_message(log: ReminderLog) -> channels.Message:
-    """Title and body (Chinese) for one log row, from the task's current state."""
+    """Title and body (Chinese) for one log row, from the task's current state (events: from the AuditEvent)."""
     today = local_now().date()
     data: dict[str, Any] = {"date_key": log.date_key, "task_id": log.task_id}
     if log.task is None:
@@ -651,6 +842,8 @@ def render_message(log: ReminderLog) -> channels.Message:
     data.update(department=department, deadline=str(deadline) if deadline else None,
                 document=measure.document.title)
     subject = f"{measure.title}（{measure.document.title}）"
+    if log.kind in EVENT_KINDS:
+        return _render_event(log, task, subject, data)
     if log.kind == ReminderKind.ASSIGNED:
         due = f"，完成时限 {deadline}" if deadline else ""
         return channels.Message(log.pk, log.kind, f"【新任务交办】{measure.title}",
@@ -676,6 +869,55 @@ def render_message(log: ReminderLog) -> channels.Message:
         title = f"【督查室督办】{measure.title}"
         body = f"{department} 的任务 {subject} 已逾期 {late} 个工作日，已升级至督查室。"
     return channels.Message(log.pk, log.kind, title, body, data)
+
+
+def _render_event(log: ReminderLog, task: Task, subject: str, data: dict[str, Any]) -> channels.Message:
+    """A workflow-event notice, from the AuditEvent named by the row's date key ("ev:<id>")."""
+    event_id = event_id_from(log.date_key)
+    event = AuditEvent.objects.select_related("actor").filter(pk=event_id).first() if event_id else None
+    actor = event.actor.display_name if event is not None and event.actor is not None else "系统"  # type: ignore[attr-defined]
+    note = (event.note if event is not None else "").strip()
+    after = event.after if event is not None else {}
+    department = task.department.name
+    new_deadline = after.get("deadline") or after.get("requested_deadline") or (str(task.deadline or "") or None)
+    data.update(event_id=event_id, actor=actor, note=note, new_deadline=new_deadline)
+    said = f"说明：{note}" if note else ""
+    kind = log.kind
+    if kind == ReminderKind.RETURNED:
+        body = f"{department}：{subject} 的办结申请被 {actor} 退回重办。理由：{note or '未填写'}。"
+        body += f"完成时限仍为 {task.deadline}。" if task.deadline else ""
+    elif kind == ReminderKind.APPROVED:
+        body = f"{department}：{subject} 已由 {actor} 审核通过，任务办结。" + (f"审核意见：{note}" if note else "")
+    elif kind == ReminderKind.EXTENSION_GRANTED:
+        body = f"{department}：{subject} 的延期申请已由 {actor} 批准，新的完成时限为 {new_deadline}。"
+        body += f"审批意见：{note}" if note else ""
+    elif kind == ReminderKind.EXTENSION_REFUSED:
+        body = f"{department}：{subject} 的延期申请未获 {actor} 批准，完成时限仍为 {task.deadline}。"
+        body += f"审批意见：{note}" if note else ""
+    elif kind == ReminderKind.REVIEW_WAITING and event is not None and event.action == "extension.create":
+        late = "（已逾期后申请）" if after.get("was_overdue") else ""
+        body = f"{department}（{actor}）对 {subject} 申请延期至 {new_deadline}{late}，请审批。理由：{note or '未填写'}"
+    elif kind == ReminderKind.REVIEW_WAITING:
+        body = f"{department}（{actor}）对 {subject} 申请办结，请审核。{said}"
+    elif kind == ReminderKind.REASSIGNED:
+        due = f"，完成时限 {task.deadline}" if task.deadline else ""
+        body = f"{actor} 将 {subject} 改派至 {department}（{task.get_role_display()}）{due}，请及时签收。{said}"
+    elif kind == ReminderKind.DECLINED:
+        body = f"{department}（{actor}）退回任务 {subject}，认为非本单位职责，请改派。理由：{note or '未填写'}"
+    elif kind == ReminderKind.HANDLER_ASSIGNED:
+        due = f"，完成时限 {task.deadline}" if task.deadline else ""
+        body = f"{department}：{actor} 指派您承办 {subject}{due}。{said}"
+    elif kind == ReminderKind.URGED:
+        message = note
+        if not message and event is not None and event.object_type == "urge":
+            message = Urge.objects.filter(pk=event.object_id).values_list("message", flat=True).first() or ""
+        body = f"{actor} 催办：{department} 的任务 {subject}。{message}"
+    elif kind == ReminderKind.DEADLINE_CHANGED:
+        body = f"{department}：{subject} 的完成时限已由 {actor} 调整为 {new_deadline}。{said}"
+    else:
+        body = f"{department}：{subject}（{actor}）。{said}"
+    title = f"【{ReminderKind(kind).label}】{task.measure.title}"
+    return channels.Message(log.pk, kind, title, body.strip(), data)
 
 
 def _render_digest(log: ReminderLog, today: dt.date, data: dict[str, Any]) -> channels.Message:

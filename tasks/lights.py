@@ -2,13 +2,20 @@
 
 A task is overdue when its deadline is before today in Asia/Shanghai and it is neither
 finished nor cancelled. `overdue_q(today)` is the same rule for querysets.
+
+Day counts shown to people (逾期 N 天, 即将到期 N 天内, the yellow light's window) are WORKING days from
+workdays.calendar (调休, admin overrides, Monday–Friday for years without holiday data). Only the 序时进度
+ratio (time elapsed since assignment / time allowed) stays in calendar days.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import zoneinfo
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -16,6 +23,7 @@ from django.db.models import (
     Case,
     CharField,
     DateField,
+    Expression,
     ExpressionWrapper,
     F,
     Func,
@@ -25,10 +33,11 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Least, TruncDate
 from django.utils import timezone
 
 from common.dates import local_today
+from workdays import calendar as workdays
 
 from .models import CLOSED_STATUSES, Light, LightSnapshot, Task, TaskStatus
 
@@ -40,9 +49,16 @@ def is_overdue(task: Task, today: dt.date | None = None) -> bool:
 
 
 def days_overdue(task: Task, today: dt.date | None = None) -> int:
-    """Calendar days past the deadline (0 when not overdue)."""
+    """Working days past the deadline, i.e. in (deadline, today] (0 when not overdue); SQL: days_overdue_expr."""
     today = today or local_today()
-    return (today - task.deadline).days if is_overdue(task, today) and task.deadline else 0
+    if not is_overdue(task, today) or task.deadline is None:
+        return 0
+    return workdays.working_days_after(task.deadline, today)
+
+
+def due_soon_until(today: dt.date | None = None) -> dt.date:
+    """The last deadline that is "due within LIGHT_YELLOW_DAYS working days" of today (yellow light window)."""
+    return workdays.within_working_days_limit(today or local_today(), light_thresholds()[0])
 
 
 def overdue_q(today: dt.date | None = None, prefix: str = "") -> Q:
@@ -54,8 +70,10 @@ def overdue_q(today: dt.date | None = None, prefix: str = "") -> Q:
 # --- Traffic light ---
 #
 # red:    overdue, or behind the time-elapsed schedule (序时进度) by more than LIGHT_RED_BEHIND points;
-# yellow: due within LIGHT_YELLOW_DAYS days and not yet submitted, or behind by LIGHT_YELLOW_BEHIND
-#         to LIGHT_RED_BEHIND points;
+# yellow: due within LIGHT_YELLOW_DAYS WORKING days (deadline ≤ due_soon_until(today), a date computed
+#         in Python from workdays.calendar, so SQL and Python compare the same date) and not yet submitted,
+#         or behind by LIGHT_YELLOW_BEHIND to LIGHT_RED_BEHIND points;
+# none:   no deadline and not yet signed (待签收): nothing to measure yet, shown gray, counted in no colour;
 # green:  otherwise. Finished and cancelled tasks show their terminal colour.
 # 序时进度 = days elapsed since the task was assigned (Beijing date) / days from assignment to deadline.
 # The Python function and the SQL annotation compute the same integers (no division, no floats),
@@ -63,7 +81,7 @@ def overdue_q(today: dt.date | None = None, prefix: str = "") -> Q:
 
 
 def light_thresholds() -> tuple[int, int, int]:
-    """(yellow days, yellow behind points, red behind points) from settings.DUBAN."""
+    """(yellow working days, yellow behind points, red behind points) from settings.DUBAN."""
     cfg = settings.DUBAN
     return cfg["LIGHT_YELLOW_DAYS"], cfg["LIGHT_YELLOW_BEHIND"], cfg["LIGHT_RED_BEHIND"]
 
@@ -100,8 +118,8 @@ def task_light(task: Task, today: dt.date | None = None) -> str:
     if task.status == TaskStatus.CANCELLED:
         return Light.CANCELLED
     if task.deadline is None:
-        return Light.GREEN
-    yellow_days, yellow_behind, red_behind = light_thresholds()
+        return Light.NONE if task.status == TaskStatus.ASSIGNED else Light.GREEN
+    _, yellow_behind, red_behind = light_thresholds()
     if is_overdue(task, today):
         return Light.RED
     start = assigned_date(task)
@@ -109,7 +127,7 @@ def task_light(task: Task, today: dt.date | None = None) -> str:
     elapsed = (today - start).days
     if _behind_more_than(red_behind, percent=task.percent, elapsed=elapsed, total=total):
         return Light.RED
-    if (task.deadline - today).days <= yellow_days and task.status != TaskStatus.SUBMITTED:
+    if task.deadline <= due_soon_until(today) and task.status != TaskStatus.SUBMITTED:
         return Light.YELLOW
     if _behind_more_than(yellow_behind - 1, percent=task.percent, elapsed=elapsed, total=total):
         return Light.YELLOW
@@ -182,7 +200,7 @@ class LocalDate(TruncDate):
 def annotate_light(qs: QuerySet[Task], today: dt.date | None = None) -> QuerySet[Task]:
     """Add `light` (and the helpers `_total_days`, `_elapsed_days`) to a Task queryset; same rule as task_light."""
     today = today or local_today()
-    yellow_days, yellow_behind, red_behind = light_thresholds()
+    _, yellow_behind, red_behind = light_thresholds()
     start = LocalDate("assigned_at", tzinfo=timezone.get_default_timezone())
     qs = qs.annotate(
         _total_days=DaysBetween(F("deadline"), start),
@@ -201,11 +219,12 @@ def annotate_light(qs: QuerySet[Task], today: dt.date | None = None) -> QuerySet
     light = Case(
         When(status=TaskStatus.FINISHED, then=Value(Light.FINISHED.value)),
         When(status=TaskStatus.CANCELLED, then=Value(Light.CANCELLED.value)),
+        When(deadline__isnull=True, status=TaskStatus.ASSIGNED, then=Value(Light.NONE.value)),
         When(deadline__isnull=True, then=Value(Light.GREEN.value)),
         When(deadline__lt=today, then=Value(Light.RED.value)),
         When(behind_more_than(red_behind), then=Value(Light.RED.value)),
         When(
-            Q(deadline__lte=today + dt.timedelta(days=yellow_days)) & ~Q(status=TaskStatus.SUBMITTED),
+            Q(deadline__lte=due_soon_until(today)) & ~Q(status=TaskStatus.SUBMITTED),
             then=Value(Light.YELLOW.value),
         ),
         When(behind_more_than(yellow_behind - 1), then=Value(Light.YELLOW.value)),
@@ -213,6 +232,86 @@ def annotate_light(qs: QuerySet[Task], today: dt.date | None = None) -> QuerySet
         output_field=CharField(),
     )
     return qs.annotate(light=light)
+
+
+# --- Working days overdue, in SQL ---
+
+_WEEK_EPOCH = dt.date(1900, 1, 1)  # a Monday, before any deadline
+
+
+def _weekdays_through(day: dt.date) -> int:
+    """How many Mondays–Fridays lie in [_WEEK_EPOCH, day]; the SQL below computes the same for a column."""
+    n = (day - _WEEK_EPOCH).days
+    return 5 * (n // 7) + min(n % 7 + 1, 5)
+
+
+class _DatesAfter(Expression):
+    """How many of `dates` (a fixed list, ≤ today) lie after the row's date expression: one parameter, not a
+    CASE per date. SQLite reads the list as JSON (json_each), PostgreSQL as a date[] (unnest)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression: Any, dates: Iterable[dt.date]) -> None:
+        super().__init__()
+        self.expression = expression
+        self.dates = tuple(dates)
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.expression]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.expression,) = exprs
+
+    def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        sql, params = compiler.compile(self.expression)
+        dates = json.dumps([d.isoformat() for d in self.dates])
+        return f"(SELECT COUNT(*) FROM json_each(%s) WHERE json_each.value > {sql})", (dates, *params)
+
+    def as_postgresql(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        sql, params = compiler.compile(self.expression)
+        return f"(SELECT COUNT(*)::integer FROM unnest(%s::date[]) AS _d(day) WHERE _d.day > {sql})", (
+            list(self.dates), *params,
+        )
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        # Other databases: a sum of comparisons (correct, longer SQL).
+        sql, params = compiler.compile(self.expression)
+        if not self.dates:
+            return "0", ()
+        parts = " + ".join(f"(CASE WHEN %s > {sql} THEN 1 ELSE 0 END)" for _ in self.dates)
+        return f"({parts})", tuple(p for d in self.dates for p in (d, *params))
+
+
+def days_overdue_expr(today: dt.date, field: str = "deadline") -> Any:
+    """SQL for workdays.calendar.working_days_after(`field`, today) for dates before today (no extra query).
+
+    = Mondays–Fridays in (field, today], by integer arithmetic on the day number, plus the calendar's
+    exceptions in (field, today]: + the 调休 weekends worked, − the weekdays off (holidays, overrides), each
+    counted by _DatesAfter over the list from workdays.calendar.exceptions_through(today). Correct for every
+    date after 1900; use it only where `field` < today (days_overdue_annotation guards it with overdue_q).
+    """
+    n = DaysBetween(F(field), Value(_WEEK_EPOCH, output_field=DateField()))
+    weeks = ExpressionWrapper(n / Value(7), output_field=IntegerField())
+    rest = ExpressionWrapper(n - weeks * Value(7) + Value(1), output_field=IntegerField())
+    weekdays_upto_field = ExpressionWrapper(Value(5) * weeks + Least(rest, Value(5)), output_field=IntegerField())
+    exceptions = workdays.exceptions_through(today)
+    worked = [day for day, delta in exceptions if delta > 0]
+    off = [day for day, delta in exceptions if delta < 0]
+    return ExpressionWrapper(
+        Value(_weekdays_through(today)) - weekdays_upto_field + _DatesAfter(F(field), worked)
+        - _DatesAfter(F(field), off),
+        output_field=IntegerField(),
+    )
+
+
+def days_overdue_annotation(today: dt.date | None = None) -> Case:
+    """The `days_overdue` annotation: working days past the deadline, 0 when not overdue (same as days_overdue)."""
+    today = today or local_today()
+    return Case(
+        When(overdue_q(today), then=days_overdue_expr(today)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 # --- Snapshots ---

@@ -69,6 +69,7 @@ class Light(models.TextChoices):
     RED = "red", "红灯"
     FINISHED = "finished", "已办结"
     CANCELLED = "cancelled", "已取消"
+    NONE = "none", "未亮灯"  # no deadline and not yet signed (待签收): nothing to measure yet
 
 
 # --- Documents and their outline ---

@@ -20,6 +20,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -31,8 +32,9 @@ from django.utils import timezone
 
 from common.dates import local_today
 from common.errors import NotFoundError
-from tasks.lights import DaysBetween, LocalDate, annotate_light, overdue_q
+from tasks.lights import LocalDate, annotate_light, days_overdue_annotation, overdue_q
 from tasks.models import (
+    CLOSED_STATUSES,
     Attachment,
     ExtensionRequest,
     Light,
@@ -40,8 +42,10 @@ from tasks.models import (
     PolicyDocument,
     ProgressReport,
     Task,
+    TaskAssignee,
     TaskRole,
     TaskStatus,
+    Urge,
 )
 from tasks.progress import annotate_report_missing, rollup_annotation
 from tasks.workflow import is_supervisor
@@ -65,11 +69,26 @@ def task_scope_q(*, user: Any, token: Any = None, prefix: str = "") -> Q:
                 measure_id=OuterRef(f"{prefix}measure_id"), role=TaskRole.LEAD, department_id=user.department_id
             )
         )
-        q &= Q(Q(**{field: user.department_id}) | leads_measure)
+        q &= Q(Q(**{field: user.department_id}) | leads_measure | _below_own_task(user.department_id, prefix))
     token_dept = getattr(token, "department_id", None)
     if token_dept is not None:
         q &= Q(**{field: token_dept})
     return q
+
+
+# 分解下达: how many levels below its own task a department still sees (task_decompose refuses deeper splits).
+SUBTREE_DEPTH = 6
+
+
+def _below_own_task(department_id: int, prefix: str = "") -> Exists:
+    """The task was split off (at any of SUBTREE_DEPTH levels) from a task of `department_id`.
+
+    One correlated EXISTS on the task's parent, whose own ancestors are OR'd joins: the list stays one query.
+    """
+    ancestor = Q(department_id=department_id)
+    for depth in range(1, SUBTREE_DEPTH):
+        ancestor |= Q(**{"parent__" * depth + "department_id": department_id})
+    return Exists(Task.objects.filter(ancestor, pk=OuterRef(f"{prefix}parent_id")))
 
 
 def token_department_ids(token: Any) -> list[int] | None:
@@ -94,20 +113,37 @@ def task_annotate(qs: QuerySet[Task], today: dt.date | None = None) -> QuerySet[
     qs = annotate_report_missing(qs, today)
     return qs.annotate(
         overdue=Case(When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()),
-        days_overdue=Case(
-            When(overdue_q(today), then=DaysBetween(Value(today), F("deadline"))),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
+        days_overdue=days_overdue_annotation(today),  # working days (workdays.calendar)
         lead_department_id=Subquery(
             Task.objects.filter(measure_id=OuterRef("measure_id"), role=TaskRole.LEAD)
             .order_by("id")
             .values("department_id")[:1]
         ),
         rollup_percent=rollup_annotation(),
+        # 分解下达: how many sub-tasks, and the splitting department (tasks.workflow.reviewer reads it).
+        children_count=Coalesce(
+            Subquery(
+                Task.objects.filter(parent_id=OuterRef("pk"))
+                .order_by()
+                .values("parent_id")
+                .annotate(c=Count("*"))
+                .values("c"),
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
+        parent_department_id=Subquery(Task.objects.filter(pk=OuterRef("parent_id")).values("department_id")[:1]),
         last_report_at=_last_report("created_at"),
         last_report_percent=_last_report("percent"),
         last_report_text=_last_report("progress"),
+        urge_count=Coalesce(
+            Subquery(
+                Urge.objects.filter(task_id=OuterRef("pk")).order_by().values("task_id")
+                .annotate(n=Count("id")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
     )
 
 
@@ -116,12 +152,23 @@ def task_list_for_user(*, user: Any, token: Any = None, today: dt.date | None = 
     qs = Task.objects.filter(task_scope_q(user=user, token=token)).select_related(
         "measure__document", "measure__parent", "department", "owner"
     )
+    # Whether the asking user is one of the task's 承办人 (tasks.workflow.dept_handler reads it, no query per row).
+    viewer_id = getattr(user, "pk", None) or 0
+    qs = qs.annotate(
+        viewer_id=Value(viewer_id, output_field=IntegerField()),
+        viewer_is_assignee=Exists(TaskAssignee.objects.filter(task_id=OuterRef("pk"), user_id=viewer_id)),
+    )
     return task_annotate(qs, today)
 
 
 def task_get_for_user(*, user: Any, token: Any = None, task_id: int) -> Task:
-    """One task in scope, annotated; NotFoundError (404) otherwise."""
-    task = task_list_for_user(user=user, token=token).filter(pk=task_id).first()
+    """One task in scope, annotated, with its 承办人; NotFoundError (404) otherwise."""
+    task = (
+        task_list_for_user(user=user, token=token)
+        .prefetch_related(Prefetch("assignees", queryset=TaskAssignee.objects.select_related("user")))
+        .filter(pk=task_id)
+        .first()
+    )
     if task is None:
         raise NotFoundError("任务不存在，或不在您的权限范围内。")
     return task
@@ -454,3 +501,127 @@ def target_list() -> QuerySet[Any]:
         latest_value=Subquery(latest.values("value")[:1]),
         latest_measured_on=Subquery(latest.values("measured_on")[:1]),
     )
+
+
+# --- 承办人 and 分解下达 ---
+
+
+def my_tasks_q(*, user: Any) -> Q:
+    """Tasks where `user` is the 承办人 (Task.owner) or one of the assigned 主办/协办."""
+    viewer_id = getattr(user, "pk", None) or 0
+    return Q(owner_id=viewer_id) | Q(Exists(TaskAssignee.objects.filter(task_id=OuterRef("pk"), user_id=viewer_id)))
+
+
+def my_open_tasks(*, user: Any, token: Any = None, today: dt.date | None = None) -> QuerySet[Task]:
+    """我的待办: open tasks in scope where the user is 承办人, soonest deadline first (one query)."""
+    return (
+        task_list_for_user(user=user, token=token, today=today)
+        .filter(my_tasks_q(user=user))
+        .exclude(status__in=CLOSED_STATUSES)
+        .order_by(F("deadline").asc(nulls_last=True), "id")
+    )
+
+
+def handler_choices(*, task: Task) -> QuerySet[Any]:
+    """People who may be made 承办人 of `task`: active members (with a role) of its department."""
+    from accounts.models import User
+
+    return User.objects.filter(department_id=task.department_id, is_active=True).exclude(dept_role="")
+
+
+# Department.parent levels searched for units "below" a department (科室, 县直部门, 乡镇 …).
+DEPARTMENT_DEPTH = 4
+
+
+def decompose_department_choices(*, task: Task, user: Any, exclude_taken: bool = False) -> QuerySet[Any]:
+    """Departments `user` may split `task` to: active units below the task's department (its 科室, or a
+    county's departments and 乡镇), or — for 督查室 — any active department; never the task's own.
+
+    `exclude_taken` also leaves out departments that already have a task on the measure (for form choices).
+    """
+    from departments.models import Department
+
+    qs = Department.objects.filter(active=True).exclude(pk=task.department_id)
+    if not is_supervisor(user):
+        below = Q(parent_id=task.department_id)
+        for depth in range(1, DEPARTMENT_DEPTH):
+            below |= Q(**{"parent__" * depth + "parent_id": task.department_id})
+        qs = qs.filter(below)
+    if exclude_taken:
+        qs = qs.exclude(pk__in=Task.objects.filter(measure_id=task.measure_id).values("department_id"))
+    return qs.order_by("order", "name")
+
+
+_LIGHT_RANK = {Light.RED.value: 3, Light.YELLOW.value: 2, Light.GREEN.value: 1}
+
+
+def worst_light(lights: Sequence[str]) -> str | None:
+    """The worst of open tasks' lights (红 > 黄 > 绿); None when there is none."""
+    ranked = [light for light in lights if light in _LIGHT_RANK]
+    return max(ranked, key=_LIGHT_RANK.__getitem__) if ranked else None
+
+
+def subtask_rollup(task: Task, today: dt.date | None = None) -> dict[str, Any]:
+    """The direct sub-tasks of `task` summed up (one query): counts, average percent, worst open light.
+
+    Average: finished counts 100, cancelled is left out (as the lead-task roll-up). `light` is the worse of
+    the task's own light and its open sub-tasks' worst one: a parent is never greener than its open parts.
+    """
+    children = annotate_light(Task.objects.filter(parent_id=task.pk), today)
+    rows = list(children.values("status", "percent", "light"))  # type: ignore[misc]  # light is annotated
+    open_rows = [r for r in rows if r["status"] not in CLOSED_STATUSES]
+    counted = [100 if r["status"] == TaskStatus.FINISHED else r["percent"] for r in rows
+               if r["status"] != TaskStatus.CANCELLED]
+    children_light = worst_light([r["light"] for r in open_rows])
+    own_light = getattr(task, "light", None)
+    if task.status in CLOSED_STATUSES:
+        combined = own_light
+    else:
+        combined = worst_light([x for x in (own_light, children_light) if x]) or own_light
+    return {
+        "total": len(rows),
+        "open": len(open_rows),
+        "finished": sum(1 for r in rows if r["status"] == TaskStatus.FINISHED),
+        "cancelled": sum(1 for r in rows if r["status"] == TaskStatus.CANCELLED),
+        "percent": round(sum(counted) / len(counted)) if counted else None,
+        "worst_light": children_light,
+        "light": combined,
+    }
+
+
+def subtask_tree(*, task: Task, user: Any, token: Any = None, today: dt.date | None = None) -> dict[str, Any]:
+    """`task` and every sub-task below it that the user may see, nested (one query per level)."""
+    today = today or local_today()
+
+    def node(t: Task) -> dict[str, Any]:
+        return {
+            "id": t.pk,
+            "department": {"id": t.department_id, "name": t.department.name},
+            "role": t.role,
+            "status": t.status,
+            "status_display": t.get_status_display(),
+            "percent": t.percent,
+            "deadline": t.deadline.isoformat() if t.deadline else None,
+            "light": getattr(t, "light", None),
+            "owner": {"id": t.owner_id, "name": t.owner.display_name} if t.owner_id and t.owner else None,
+            "children": [],
+        }
+
+    root = node(task)
+    level = {task.pk: root}
+    scope = task_scope_q(user=user, token=token)
+    for _ in range(SUBTREE_DEPTH + 1):
+        if not level:
+            break
+        children = annotate_light(
+            Task.objects.filter(scope, parent_id__in=list(level)).select_related("department", "owner"), today
+        ).order_by("deadline", "id")
+        next_level: dict[int, dict[str, Any]] = {}
+        for child in children:
+            entry = node(child)
+            level[child.parent_id]["children"].append(entry)  # type: ignore[index]
+            next_level[child.pk] = entry
+        level = next_level
+    rollup = subtask_rollup(task, today)
+    root["rollup"] = rollup
+    return root

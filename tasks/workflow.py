@@ -2,7 +2,8 @@
 
 Every status rule lives in TRANSITIONS below; services call `check_transition()` before writing,
 the API lists `allowed_actions()` per task, and docs/workflow.md is this table in prose.
-Nothing here touches the database except `lead_department_id()` when the task was not annotated.
+Nothing here touches the database except `lead_department_id()`, `parent_department_id()` and
+`is_assignee()` when the task was not annotated by the selector.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from accounts.models import DeptRole
 from common.errors import ConflictError, PermissionDeniedError
 
-from .models import Task, TaskRole, TaskStatus
+from .models import Task, TaskAssignee, TaskRole, TaskStatus
 
 S = TaskStatus
 
@@ -75,13 +76,25 @@ def dept_member(user: Any, task: Task) -> bool:
     return _member(user, task.department_id) and bool(getattr(user, "dept_role", ""))
 
 
+def is_assignee(user: Any, task: Task) -> bool:
+    """The user is the task's 承办人: its owner (主办) or any assigned 主办/协办 (TaskAssignee).
+
+    Reads the selector's `viewer_is_assignee` annotation when it was computed for this user; one query otherwise.
+    """
+    if task.owner_id is not None and task.owner_id == getattr(user, "pk", None):
+        return True
+    if getattr(task, "viewer_id", None) == getattr(user, "pk", None) and hasattr(task, "viewer_is_assignee"):
+        return bool(task.viewer_is_assignee)
+    if task.pk is None or getattr(user, "pk", None) is None:
+        return False
+    return TaskAssignee.objects.filter(task_id=task.pk, user_id=user.pk).exists()
+
+
 def dept_handler(user: Any, task: Task) -> bool:
-    """The department's 联络员 or 负责人, or the task's own 承办人 (owner)."""
+    """The department's 联络员 or 负责人, or one of the task's 承办人 (主办 or 协办)."""
     if not _member(user, task.department_id):
         return False
-    return user.dept_role in (DeptRole.LIAISON, DeptRole.LEADER) or (
-        task.owner_id is not None and task.owner_id == user.pk
-    )
+    return user.dept_role in (DeptRole.LIAISON, DeptRole.LEADER) or is_assignee(user, task)
 
 
 def dept_gatekeeper(user: Any, task: Task) -> bool:

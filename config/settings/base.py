@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "departments",
     "tasks",
     "reminders",
+    "workdays",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +164,7 @@ SPECTACULAR_SETTINGS = {
         "MeasureKindEnum": "tasks.models.Measure.Kind",
         "ReportKindEnum": "tasks.models.ProgressReport.Kind",
         "DepartmentKindEnum": "departments.models.DepartmentKind",
+        "ReminderKindEnum": "reminders.models.ReminderKind",
     },
 }
 
@@ -205,6 +207,11 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-deliver": {
         "task": "reminders.deliver_pending",
         "schedule": _REMINDER_BEAT_SECONDS or 60.0,
+    },
+    # Daily at 17:30 Beijing time: one summary per person who chose 每日汇总 (reminders.services.PERSONAL_DIGEST_AT).
+    "reminders-personal-digest": {
+        "task": "reminders.personal_digest",
+        "schedule": crontab(hour=17, minute=30),
     },
     # Daily at 00:20 Beijing time: keep last month's traffic lights (only the 1st of a month writes).
     "lights-snapshot": {

@@ -16,3 +16,6 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"user": "100000/hour", "anon": "100000/hour"},
 }
+# Calendar overrides (workdays.calendar) are reloaded only on save/delete here, never on a timer: a timed
+# reload inside a query-counting test would add a query.
+WORKDAYS_REFRESH_SECONDS = None

@@ -15,8 +15,19 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Department
-        fields = ["id", "name", "short_name", "kind", "kind_display", "parent", "active", "order", "aliases",
-                  "groups", "open_task_count"]
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "kind",
+            "kind_display",
+            "parent",
+            "active",
+            "order",
+            "aliases",
+            "groups",
+            "open_task_count",
+        ]
         read_only_fields = fields
 
 
@@ -58,8 +69,9 @@ class DepartmentGroupSerializer(serializers.ModelSerializer):
 class DepartmentGroupCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    members = serializers.PrimaryKeyRelatedField(many=True, queryset=Department.objects.all(), required=False,
-                                                 default=list)
+    members = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Department.objects.all(), required=False, default=list
+    )
     aliases = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list)
 
 
@@ -67,3 +79,20 @@ class GroupMembersInputSerializer(serializers.Serializer):
     members = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.filter(active=True), many=True, help_text="成员部门 ID 列表（整体替换）。"
     )
+
+
+class SuggestionQuerySerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, help_text="原文单位名称，如“市经信委”。")
+    limit = serializers.IntegerField(min_value=1, max_value=10, required=False, default=3)
+
+
+class SuggestionSerializer(serializers.Serializer):
+    department_id = serializers.IntegerField()
+    name = serializers.CharField()
+    reason = serializers.CharField(help_text="“机构改革：… 已更名为 …（2019年）”或“名称相近”。")
+    kind = serializers.ChoiceField(choices=[("rename", "机构改革更名表"), ("similar", "名称相近")])
+
+
+class SuggestionResultSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    suggestions = SuggestionSerializer(many=True)

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -22,7 +22,8 @@ from departments.services import (
     department_group_create,
     department_group_set_members,
 )
-from tasks.api.permissions import IsAdminOrReadOnly, TokenWritePermission
+from departments.suggestions import suggest_departments
+from tasks.api.permissions import IsAdminOrReadOnly, IsSupervisor, TokenWritePermission
 from tasks.models import CLOSED_STATUSES, Task
 
 from . import serializers as s
@@ -64,8 +65,19 @@ class DepartmentFilterSet(filters.FilterSet):
 
 DEPT_EXAMPLE = OpenApiExample(
     "部门",
-    value={"id": 2, "name": "市工业和信息化局", "short_name": "", "kind": "city", "kind_display": "市级部门",
-           "parent": None, "active": True, "order": 10, "aliases": ["市工信局"], "groups": [], "open_task_count": 12},
+    value={
+        "id": 2,
+        "name": "市工业和信息化局",
+        "short_name": "",
+        "kind": "city",
+        "kind_display": "市级部门",
+        "parent": None,
+        "active": True,
+        "order": 10,
+        "aliases": ["市工信局"],
+        "groups": [],
+        "open_task_count": 12,
+    },
     response_only=True,
 )
 
@@ -85,9 +97,11 @@ class DepartmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def _read(self, pk: int) -> dict[str, Any]:
         return s.DepartmentSerializer(department_list().get(pk=pk)).data
 
-    @extend_schema(request=s.DepartmentCreateSerializer, responses={201: s.DepartmentSerializer},
-                   examples=[OpenApiExample("新建部门", value={"name": "市数据局", "aliases": ["市大数据局"]},
-                                            request_only=True)])
+    @extend_schema(
+        request=s.DepartmentCreateSerializer,
+        responses={201: s.DepartmentSerializer},
+        examples=[OpenApiExample("新建部门", value={"name": "市数据局", "aliases": ["市大数据局"]}, request_only=True)],
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         ser = s.DepartmentCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -101,6 +115,40 @@ class DepartmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         ser.is_valid(raise_exception=True)
         model_update(instance=dept, fields=["short_name", "kind", "order", "active"], data=ser.validated_data)
         return Response(self._read(dept.pk))
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("name", str, required=True, description="原文单位名称"),
+            OpenApiParameter("limit", int, description="最多几条（默认 3）"),
+        ],
+        responses={200: s.SuggestionResultSerializer},
+        summary="一个原文单位名称可能对应的部门（机构改革更名表、名称相近），仅督查室",
+        examples=[
+            OpenApiExample(
+                "机构改革",
+                response_only=True,
+                value={
+                    "name": "市经信委",
+                    "suggestions": [
+                        {
+                            "department_id": 2,
+                            "name": "市工业和信息化局",
+                            "kind": "rename",
+                            "reason": "机构改革：市经信委 已更名为 市工业和信息化局（2019年）",
+                        }
+                    ],
+                },
+            )
+        ],
+    )
+    @action(detail=False, methods=["get"], permission_classes=[IsSupervisor], filter_backends=[])
+    def suggestions(self, request: Request) -> Response:
+        """建议：先查机构改革更名表，再找名称相近的部门（不写库；对应请用 /api/v1/unresolved-names/{id}/map/）。"""
+        query = s.SuggestionQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        name = query.validated_data["name"]
+        found = suggest_departments(name, limit=query.validated_data["limit"])
+        return Response(s.SuggestionResultSerializer({"name": name, "suggestions": [x.as_dict() for x in found]}).data)
 
     @extend_schema(request=s.AliasInputSerializer, responses={201: s.DepartmentSerializer})
     @action(detail=True, methods=["post"])
@@ -137,8 +185,9 @@ class DepartmentGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         ser = s.DepartmentGroupCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         group = department_group_create(**ser.validated_data)
-        return Response(s.DepartmentGroupSerializer(self.get_queryset().get(pk=group.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            s.DepartmentGroupSerializer(self.get_queryset().get(pk=group.pk)).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=s.GroupMembersInputSerializer, responses={200: s.DepartmentGroupSerializer})
     @action(detail=True, methods=["put"])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from reminders.models import Channel, Notification, ReminderRule
+from reminders.models import PERSON_CHANNELS, Channel, Notification, NotificationPreference, ReminderKind, ReminderRule
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -40,3 +40,18 @@ class ReminderRuleSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "document_title", "updated_at"]
         # Uniqueness and cross-field rules are checked by model.full_clean() in the service.
         validators: list = []
+
+
+class NotificationPreferenceSerializer(serializers.ModelSerializer):
+    """The signed-in user's 通知设置. PUT replaces the given fields; escalations cannot be muted."""
+
+    muted_kinds = serializers.ListField(child=serializers.ChoiceField(choices=ReminderKind.choices), required=False)
+    channels = serializers.ListField(
+        child=serializers.ChoiceField(choices=[(c.value, c.label) for c in PERSON_CHANNELS]), required=False
+    )
+    digest = serializers.BooleanField(required=False)
+
+    class Meta:
+        model = NotificationPreference
+        fields = ["muted_kinds", "channels", "digest", "updated_at"]
+        read_only_fields = ["updated_at"]

@@ -8,10 +8,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from reminders import selectors, services
+from reminders import preferences, selectors, services
 from reminders.models import Notification
+from tasks.api.permissions import TokenWritePermission
 
-from .serializers import NotificationMarkReadInputSerializer, NotificationSerializer, ReminderRuleSerializer
+from .serializers import (
+    NotificationMarkReadInputSerializer,
+    NotificationPreferenceSerializer,
+    NotificationSerializer,
+    ReminderRuleSerializer,
+)
 
 
 class IsSupervisorOrReadOnly(permissions.BasePermission):
@@ -54,6 +60,21 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             user=cast(User, request.user), notification_ids=data.validated_data.get("ids")
         )
         return Response({"marked": count})
+
+    @action(
+        detail=False, methods=["get", "put", "patch"], url_path="preferences",
+        serializer_class=NotificationPreferenceSerializer,
+        permission_classes=[permissions.IsAuthenticated, TokenWritePermission],
+    )
+    def preferences(self, request: Request) -> Response:
+        """通知设置 of the signed-in user only: muted kinds, channels (inapp always, email optional), daily digest."""
+        user = cast(User, request.user)
+        if request.method == "GET":
+            return Response(NotificationPreferenceSerializer(preferences.preference_get(user=user)).data)
+        data = NotificationPreferenceSerializer(data=request.data, partial=request.method == "PATCH")
+        data.is_valid(raise_exception=True)
+        pref = preferences.preference_update(user=user, data=dict(data.validated_data))
+        return Response(NotificationPreferenceSerializer(pref).data)
 
     @action(detail=False, methods=["get"], url_path="unread-count")
     def unread_count(self, request: Request) -> Response:

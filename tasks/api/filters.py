@@ -6,11 +6,21 @@ from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 
 from departments.models import DepartmentKind
-from tasks.models import ExtensionRequest, Light, Measure, ProgressReport, Task, TaskRole, TaskStatus
+from tasks.models import (
+    CLOSED_STATUSES,
+    ExtensionRequest,
+    Light,
+    Measure,
+    ProgressReport,
+    Task,
+    TaskRole,
+    TaskStatus,
+)
+from tasks.selectors import my_tasks_q
 
 
 class TaskFilterSet(filters.FilterSet):
-    """?department=&role=&status=&light=&overdue=&deadline_after=&deadline_before=&document=&owner=&q="""
+    """?department=&role=&status=&light=&overdue=&deadline_after=&deadline_before=&document=&owner=&q=&mine=&parent="""
 
     department = filters.NumberFilter(field_name="department_id", label="部门 ID")
     department_kind = filters.ChoiceFilter(field_name="department__kind", choices=DepartmentKind.choices)
@@ -23,6 +33,8 @@ class TaskFilterSet(filters.FilterSet):
     measure = filters.NumberFilter(field_name="measure_id", label="措施 ID")
     owner = filters.NumberFilter(field_name="owner_id", label="承办人 ID")
     q = filters.CharFilter(method="search", label="搜索（措施标题、部门、原文单位名称）")
+    mine = filters.BooleanFilter(method="filter_mine", label="我的待办：本人为承办人（主办/协办）的未办结任务")
+    parent = filters.NumberFilter(field_name="parent_id", label="上级任务 ID（列出其直接分解任务）")
 
     class Meta:
         model = Task
@@ -33,6 +45,12 @@ class TaskFilterSet(filters.FilterSet):
 
     def filter_overdue(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
         return queryset if value is None else queryset.filter(overdue=value)  # type: ignore[misc]
+
+    def filter_mine(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
+        if not value:
+            return queryset
+        user = getattr(self.request, "user", None)
+        return queryset.filter(my_tasks_q(user=user)).exclude(status__in=CLOSED_STATUSES)
 
     def search(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
         value = value.strip()

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 
 # Third party imports
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -24,6 +24,7 @@ from rest_framework.response import Response
 # Module imports
 from accounts.models import User
 from departments.models import Department, DepartmentGroup, UnresolvedName
+from departments.unresolved import unresolved_name_rows
 from tasks import import_selectors
 from tasks.models import Measure, PendingAssignment, PolicyUpload
 from tasks.services import imports as import_services
@@ -101,14 +102,40 @@ class UnresolvedNameSerializer(serializers.ModelSerializer):
     department_name = serializers.CharField(source="department.name", read_only=True, default=None)
     group_name = serializers.CharField(source="group.name", read_only=True, default=None)
     open_pending_count = serializers.IntegerField(read_only=True)
+    suggestions = serializers.SerializerMethodField(help_text="建议对应的部门（机构改革更名表、名称相近），最多 3 个。")
+    contexts = serializers.SerializerMethodField(help_text="该名称出现的文件、措施和原句（最多 3 处）。")
+    context_total = serializers.SerializerMethodField(help_text="待处理分工总处数。")
 
     class Meta:
         model = UnresolvedName
         fields = [
             "id", "name", "status", "occurrences", "open_pending_count", "department", "department_name", "group",
-            "group_name", "created_at", "resolved_at",
+            "group_name", "created_at", "resolved_at", "suggestions", "contexts", "context_total",
         ]
         read_only_fields = fields
+
+
+    def _row(self, obj: UnresolvedName) -> Any:
+        rows = self.context.get("name_rows")
+        if rows is None:  # a single object: compute its row (constant queries)
+            rows = {r.unresolved.pk: r for r in unresolved_name_rows([obj])}
+            self.context["name_rows"] = rows
+        return rows.get(obj.pk)
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_suggestions(self, obj: UnresolvedName) -> list[dict[str, Any]]:
+        row = self._row(obj)
+        return [s.as_dict() for s in row.suggestions] if row else []
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_contexts(self, obj: UnresolvedName) -> list[dict[str, Any]]:
+        row = self._row(obj)
+        return [c.as_dict() for c in row.contexts] if row else []
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_context_total(self, obj: UnresolvedName) -> int:
+        row = self._row(obj)
+        return row.total if row else 0
 
 
 class UnresolvedMapInputSerializer(serializers.Serializer):
@@ -244,6 +271,15 @@ class UnresolvedNameViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     permission_classes = [IsSupervisor]
     serializer_class = UnresolvedNameSerializer
     filter_backends: list = []
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        many = args[0] if args else kwargs.get("instance")
+        if kwargs.get("many") and many is not None:
+            names = list(many)
+            context = self.get_serializer_context()
+            context["name_rows"] = {r.unresolved.pk: r for r in unresolved_name_rows(names)}
+            return self.get_serializer_class()(names, many=True, context=context)
+        return super().get_serializer(*args, **kwargs)
 
     def get_queryset(self):
         wanted: str | None = self.request.query_params.get("status", UnresolvedName.Status.OPEN)

@@ -50,6 +50,13 @@ class DocumentRefSerializer(serializers.ModelSerializer):
 # --- Tasks ---
 
 
+class AssigneeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="user_id")
+    name = serializers.CharField(source="user.display_name")
+    kind = serializers.CharField(help_text="main 主办 / assist 协办")
+    kind_display = serializers.CharField(source="get_kind_display")
+
+
 class LastReportSerializer(serializers.Serializer):
     at = serializers.DateTimeField(source="last_report_at")
     percent = serializers.IntegerField(source="last_report_percent")
@@ -67,11 +74,19 @@ class TaskSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     light = serializers.CharField(read_only=True)
     overdue = serializers.BooleanField(read_only=True)
-    days_overdue = serializers.IntegerField(read_only=True)
+    days_overdue = serializers.IntegerField(
+        read_only=True, help_text="逾期工作日数（截止日之后至今天，不含周末和法定节假日，含调休上班日；未逾期为 0）。"
+    )
     report_missing = serializers.BooleanField(read_only=True)
     rollup_percent = serializers.SerializerMethodField()
     last_report = serializers.SerializerMethodField()
+    urge_count = serializers.IntegerField(read_only=True, default=0, help_text="催办次数（计入考核）。")
     allowed_actions = serializers.SerializerMethodField()
+    parent = serializers.IntegerField(  # type: ignore[assignment]  # the metaclass pops declared fields
+        source="parent_id", read_only=True, allow_null=True, help_text="分解下达：上级任务 ID（牵头/责任任务为 null）。"
+    )
+    children_count = serializers.IntegerField(read_only=True, default=0, help_text="直接分解出的子任务数。")
+    assignees = serializers.SerializerMethodField(help_text="承办人（主办、协办）；仅任务详情和操作响应中返回。")
 
     class Meta:
         model = Task
@@ -82,8 +97,11 @@ class TaskSerializer(serializers.ModelSerializer):
             "department",
             "role",
             "role_display",
+            "parent",
+            "children_count",
             "printed_name",
             "owner",
+            "assignees",
             "status",
             "status_display",
             "deadline",
@@ -96,6 +114,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "days_overdue",
             "report_missing",
             "last_report",
+            "urge_count",
             "version",
             "assigned_at",
             "accepted_at",
@@ -116,6 +135,13 @@ class TaskSerializer(serializers.ModelSerializer):
         if getattr(obj, "last_report_at", None) is None:
             return None
         return LastReportSerializer(obj).data
+
+    @extend_schema_field(AssigneeSerializer(many=True, allow_null=True))
+    def get_assignees(self, obj: Task) -> Any:
+        # Only when the selector prefetched them (detail, action responses): lists stay two queries.
+        if "assignees" not in getattr(obj, "_prefetched_objects_cache", {}):
+            return None
+        return AssigneeSerializer(obj.assignees.all(), many=True).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, obj: Task) -> list[str]:
@@ -178,6 +204,60 @@ class SubmitInputSerializer(VersionInputSerializer):
     attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
+class ApproveInputSerializer(NoteInputSerializer):
+    override_reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="",
+        help_text="尚有分解任务未办结时仍要办结的理由（记入操作记录）；无未办结分解任务时不需要。",
+    )
+
+
+class AssignHandlersInputSerializer(VersionInputSerializer):
+    main_user_id = serializers.IntegerField(help_text="主办人（本部门人员）的用户 ID。")
+    assist_user_ids = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list, max_length=50,
+        help_text="协办人的用户 ID（本部门人员，可为空）。整体替换原有承办人。",
+    )
+
+
+class DecomposePartSerializer(serializers.Serializer):
+    department_id = serializers.IntegerField(help_text="承办单位：本部门的下级单位（督查室可选任意部门）。")
+    deadline = serializers.DateField(help_text="完成时限，不得晚于上级任务的完成时限。")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class DecomposeInputSerializer(VersionInputSerializer):
+    parts = DecomposePartSerializer(many=True, allow_empty=False, max_length=100)  # type: ignore[call-arg]
+
+
+class SubtaskNodeSerializer(serializers.Serializer):
+    """One node of GET /tasks/{id}/tree/ (schema only; the selector builds plain dicts)."""
+
+    id = serializers.IntegerField()
+    department = TaskDepartmentRefSerializer()
+    role = serializers.CharField()
+    status = serializers.CharField()
+    status_display = serializers.CharField()
+    percent = serializers.IntegerField()
+    deadline = serializers.DateField(allow_null=True)
+    light = serializers.CharField(allow_null=True)
+    owner = serializers.DictField(allow_null=True)
+    children = serializers.ListField(child=serializers.DictField(), help_text="同样结构的下级分解任务。")
+
+
+class SubtaskRollupSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    open = serializers.IntegerField(help_text="未办结（未取消）的分解任务数。")
+    finished = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    percent = serializers.IntegerField(allow_null=True, help_text="直接分解任务的平均进度（办结计 100，取消不计）。")
+    worst_light = serializers.CharField(allow_null=True, help_text="未办结分解任务中最差的灯色。")
+    light = serializers.CharField(allow_null=True, help_text="本任务与其分解任务综合后的灯色。")
+
+
+class SubtaskTreeSerializer(SubtaskNodeSerializer):
+    rollup = SubtaskRollupSerializer()
+
+
 class ReassignInputSerializer(VersionInputSerializer):
     department_id = serializers.IntegerField()
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
@@ -187,6 +267,47 @@ class ExtendInputSerializer(VersionInputSerializer):
     reason = serializers.CharField(max_length=2000)
     requested_deadline = serializers.DateField()
     current_percent = serializers.IntegerField(min_value=0, max_value=100, required=False)
+
+
+class SetDeadlineInputSerializer(VersionInputSerializer):
+    deadline = serializers.DateField(help_text="新的完成时限（北京时间日期）。")
+    reason = serializers.CharField(max_length=2000)
+
+
+class UrgeInputSerializer(serializers.Serializer):
+    message = serializers.CharField(max_length=500, help_text="催办内容，发送给承办人、联络员和部门负责人。")
+
+
+class BulkUrgeInputSerializer(UrgeInputSerializer):
+    task_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=500,
+        help_text="要催办的任务；不填则催办与任务列表相同查询参数（如 ?light=red&department=3）筛选出的任务。",
+    )
+
+
+class BulkUrgeResultSerializer(serializers.Serializer):
+    batch = serializers.CharField()
+    urged = serializers.ListField(child=serializers.IntegerField())
+    skipped = serializers.DictField(child=serializers.CharField(), help_text="任务 ID → 跳过原因。")
+
+
+class UrgeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    task = serializers.IntegerField(source="task_id")
+    actor = UserRefSerializer()
+    message = serializers.CharField()
+    batch = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class HistoryLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    actor = UserRefSerializer(allow_null=True)
+    action = serializers.CharField(help_text="审计动作名，如 task.approve。")
+    action_label = serializers.CharField(source="label", help_text="中文操作名。")
+    change = serializers.CharField(help_text="状态/时限变化，如“申请办结 → 已办结”。")
+    note = serializers.CharField()
 
 
 # --- Reports, extensions ---
@@ -229,7 +350,8 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
         model = ExtensionRequest
         fields = [
             "id", "task", "department", "requested_by", "reason", "current_deadline", "requested_deadline",
-            "current_percent", "status", "status_display", "decided_by", "decided_at", "decision_note", "created_at",
+            "current_percent", "was_overdue", "status", "status_display", "decided_by", "decided_at", "decision_note",
+            "created_at",
         ]
         read_only_fields = fields
 

@@ -24,7 +24,9 @@ from common.errors import NotFoundError, PreconditionFailed, StaleWriteError
 from departments.models import DepartmentKind
 from tasks import selectors
 from tasks.downloads import attachment_response
+from tasks.history import task_history
 from tasks.models import PolicyDocument, TargetReading
+from tasks.services import handling, oversight
 from tasks.services import workflow as services
 from tasks.workflow import is_supervisor
 
@@ -213,10 +215,47 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     def submit(self, request: Request, pk: str | None = None) -> Response:
         return self._simple(request, services.task_submit_completion, s.SubmitInputSerializer)
 
-    @_action_schema(s.NoteInputSerializer, "审核办结")
+    @_action_schema(
+        s.ApproveInputSerializer, "审核办结",
+        {"note": "同意办结。", "override_reason": "", "version": 6},
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
-        return self._simple(request, services.task_approve, s.NoteInputSerializer)
+        return self._simple(request, services.task_approve, s.ApproveInputSerializer)
+
+    @_action_schema(
+        s.AssignHandlersInputSerializer, "指派承办人（主办、协办）",
+        {"main_user_id": 7, "assist_user_ids": [9, 11], "version": 3},
+    )
+    @action(detail=True, methods=["post"])
+    def assign_handlers(self, request: Request, pk: str | None = None) -> Response:
+        return self._simple(request, handling.task_assign_handlers, s.AssignHandlersInputSerializer)
+
+    @_action_schema(
+        s.DecomposeInputSerializer, "分解下达",
+        {"parts": [{"department_id": 21, "deadline": "2026-10-31", "note": "负责摸底调查"},
+                   {"department_id": 22, "deadline": "2026-11-30", "note": ""}], "version": 4},
+    )
+    @action(detail=True, methods=["post"])
+    def decompose(self, request: Request, pk: str | None = None) -> Response:
+        task = self.get_object()
+        data = _validated(s.DecomposeInputSerializer, request)
+        version = data.pop("version", None)
+        parts = [dict(p) for p in data["parts"]]
+        run_versioned(
+            request, {"version": version},
+            lambda v: handling.task_decompose(task_id=task.pk, actor=request.user, parts=parts, expected_version=v),
+        )
+        return self._done(task.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="分解任务树（本任务及其下各级分解任务，含进度汇总）",
+        responses={200: s.SubtaskTreeSerializer, 404: OpenApiResponse(s.ErrorSerializer)},
+    )
+    @action(detail=True, methods=["get"])
+    def tree(self, request: Request, pk: str | None = None) -> Response:
+        task = self.get_object()
+        return Response(selectors.subtask_tree(task=task, user=request.user, token=request_token(request)))
 
     @_action_schema(s.ReasonInputSerializer, "退回重办", {"reason": "佐证材料不全。", "version": 6})
     @action(detail=True, methods=["post"], url_path="return")
@@ -258,6 +297,51 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
             ),
         )
         return Response(s.ExtensionRequestSerializer(ext).data, status=status.HTTP_201_CREATED)
+
+    @_action_schema(
+        s.SetDeadlineInputSerializer, "调整完成时限（督查室）",
+        {"deadline": "2027-03-31", "reason": "经市政府同意，顺延至一季度末。", "version": 4},
+    )
+    @action(detail=True, methods=["post"])
+    def set_deadline(self, request: Request, pk: str | None = None) -> Response:
+        return self._simple(request, oversight.task_set_deadline, s.SetDeadlineInputSerializer)
+
+    @extend_schema(
+        summary="催办一项任务", request=s.UrgeInputSerializer, responses={201: s.UrgeSerializer},
+        examples=[OpenApiExample("催办", value={"message": "请于本周五前报送进展。"}, request_only=True)],
+    )
+    @action(detail=True, methods=["post"])
+    def urge(self, request: Request, pk: str | None = None) -> Response:
+        task = self.get_object()
+        data = _validated(s.UrgeInputSerializer, request)
+        urge = oversight.task_urge(task_id=task.pk, actor=request.user, message=data["message"])
+        return Response(s.UrgeSerializer(urge).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="批量催办（按 task_ids 或任务列表的查询参数筛选）", request=s.BulkUrgeInputSerializer,
+        operation_id="tasks_urge_bulk",
+        responses={200: s.BulkUrgeResultSerializer},
+        examples=[OpenApiExample("催办某部门全部红灯任务（POST /tasks/urge/?light=red&department=3）",
+                                 value={"message": "红灯任务请本周内说明情况。"}, request_only=True)],
+    )
+    @action(detail=False, methods=["post"], url_path="urge")
+    def urge_bulk(self, request: Request) -> Response:
+        data = _validated(s.BulkUrgeInputSerializer, request)
+        qs = self.filter_queryset(self.get_queryset()).exclude(status__in=["finished", "cancelled"])
+        if data.get("task_ids"):
+            qs = qs.filter(pk__in=data["task_ids"])
+        result = oversight.tasks_urge_bulk(
+            actor=request.user, tasks=qs.order_by("id")[: oversight.BULK_URGE_MAX + 1], message=data["message"]
+        )
+        return Response(s.BulkUrgeResultSerializer(
+            {"batch": result.batch, "urged": result.urged, "skipped": {str(k): v for k, v in result.skipped.items()}}
+        ).data)
+
+    @extend_schema(summary="操作记录（审计轨迹，最新在前）", responses={200: s.HistoryLineSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def history(self, request: Request, pk: str | None = None) -> Response:
+        task = self.get_object()
+        return Response(s.HistoryLineSerializer(task_history(task), many=True).data)
 
 
 # --- Reports and extension requests ---

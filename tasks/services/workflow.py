@@ -27,6 +27,7 @@ from common.errors import ConflictError, DomainError, NotFoundError, PermissionD
 from departments.models import Department
 from tasks.models import (
     Attachment,
+    AuditEvent,
     ExtensionRequest,
     ProgressReport,
     Target,
@@ -37,7 +38,7 @@ from tasks.progress import period_key
 from tasks.workflow import Action, check_transition, is_supervisor
 
 from .audit import audit_record, snapshot
-from .notify import tasks_assigned
+from .notify import last_task_event, notify_event, supervisors, task_handlers, task_reviewers, tasks_assigned
 
 # Fields snapshotted into the audit trail on every task change.
 AUDIT_FIELDS = ("status", "department", "owner", "deadline", "original_deadline", "percent", "version")
@@ -153,7 +154,9 @@ def task_decline(*, task_id: int, actor: Any, reason: str, expected_version: int
     reason = _require_text(reason, "退回必须说明理由。")
     task = _lock(task_id, expected_version)
     status = check_transition(task=task, action=Action.DECLINE, user=actor)
-    return _save(task, actor=actor, action="task.decline", changes={"status": status}, note=reason)
+    _save(task, actor=actor, action="task.decline", changes={"status": status}, note=reason)
+    notify_event(event=last_task_event(task), kind="declined", user_ids=supervisors())
+    return task
 
 
 @transaction.atomic
@@ -209,6 +212,9 @@ def task_submit_completion(
     evidence = _require_text(evidence, "申请办结必须填写办结情况及佐证说明。")
     task = _lock(task_id, expected_version)
     status = check_transition(task=task, action=Action.SUBMIT, user=actor)
+    from .handling import subtasks_guard  # handling builds on this module's _lock/_save
+
+    subtasks_guard(task=task, actor=actor, action=Action.SUBMIT)
     report = _create_report(
         task=task, actor=actor, kind=ProgressReport.Kind.COMPLETION, percent=100, progress=evidence,
         problems="", next_steps="", attachments=attachments, today=local_today(),
@@ -218,6 +224,7 @@ def task_submit_completion(
         changes={"status": status, "percent": 100, "submitted_at": timezone.now()},
         note=f"申请办结（报告 #{report.pk}）",
     )
+    notify_event(event=last_task_event(task), kind="review_waiting", user_ids=task_reviewers(task))
     return report
 
 
@@ -225,23 +232,51 @@ def task_submit_completion(
 
 
 @transaction.atomic
-def task_approve(*, task_id: int, actor: Any, note: str = "", expected_version: int | None = None) -> Task:
-    """审核办结 (申请办结 → 已办结)."""
+def task_approve(
+    *, task_id: int, actor: Any, note: str = "", override_reason: str = "", expected_version: int | None = None
+) -> Task:
+    """审核办结 (申请办结 → 已办结). With open sub-tasks only when `override_reason` says why (audited)."""
     task = _lock(task_id, expected_version)
     status = check_transition(task=task, action=Action.APPROVE, user=actor)
-    return _save(
+    from .handling import subtasks_guard  # handling builds on this module's _lock/_save
+
+    subtasks_guard(task=task, actor=actor, action=Action.APPROVE, override_reason=override_reason)
+    _save(
         task, actor=actor, action="task.approve",
         changes={"status": status, "percent": 100, "finished_at": timezone.now()}, note=note,
     )
+    notify_event(event=last_task_event(task), kind="approved", user_ids=task_handlers(task))
+    return task
 
 
 @transaction.atomic
 def task_return(*, task_id: int, actor: Any, reason: str, expected_version: int | None = None) -> Task:
-    """退回重办 (申请办结 → 退回重办). The deadline does not move: a redo is due by the original date."""
+    """退回重办 (申请办结 → 退回重办). The deadline does not move: a redo is due by the original date.
+
+    完成进度 goes back to what it was before the completion request (it is not done after all), at most 99%.
+    """
     reason = _require_text(reason, "退回重办必须说明理由。")
     task = _lock(task_id, expected_version)
     status = check_transition(task=task, action=Action.RETURN, user=actor)
-    return _save(task, actor=actor, action="task.return", changes={"status": status, "submitted_at": None}, note=reason)
+    changes = {"status": status, "submitted_at": None, "percent": _percent_before_submit(task)}
+    _save(task, actor=actor, action="task.return", changes=changes, note=reason)
+    notify_event(event=last_task_event(task), kind="returned", user_ids=task_handlers(task))
+    return task
+
+
+def _percent_before_submit(task: Task) -> int:
+    """The percent the task had before its latest 申请办结 (from that audit snapshot, else the latest
+    progress report), capped at 99: a returned task is not finished."""
+    submit = AuditEvent.objects.filter(task_id=task.pk, action="task.submit").order_by("-id").first()
+    percent = submit.before.get("percent") if submit is not None else None
+    if percent is None:
+        percent = (
+            ProgressReport.objects.filter(task_id=task.pk, kind=ProgressReport.Kind.PROGRESS)
+            .order_by("-created_at", "-id")
+            .values_list("percent", flat=True)
+            .first()
+        )
+    return min(int(percent or 0), 99)
 
 
 @transaction.atomic
@@ -278,6 +313,8 @@ def task_reassign(
         "printed_name": "",
     }
     saved = _save(task, actor=actor, action="task.reassign", changes=changes, note=note or f"改派至{department.name}")
+    # The new department hears it as 任务改派 (REASSIGNED); that notice stands in for the sweep's 交办 notice.
+    notify_event(event=last_task_event(saved), kind="reassigned", user_ids=task_handlers(saved))
     tasks_assigned()
     return saved
 
@@ -295,13 +332,16 @@ def extension_request_create(
     current_percent: int | None = None,
     expected_version: int | None = None,
 ) -> ExtensionRequest:
-    """申请延期: only before the deadline passes, with a reason, the new date and the current progress."""
+    """申请延期, with a reason, the new date and the current progress.
+
+    An overdue task may ask too ("we are late, grant us two more weeks"): the request records that
+    it was filed late (`was_overdue`), and 考核 keeps counting the original deadline.
+    """
     reason = _require_text(reason, "申请延期必须说明理由。")
     task = _lock(task_id, expected_version)
     check_transition(task=task, action=Action.EXTEND, user=actor)
     today = local_today()
-    if task.deadline is not None and task.deadline < today:
-        raise ConflictError("已超过完成时限，不能再申请延期。", code="extension_too_late")
+    was_overdue = task.deadline is not None and task.deadline < today
     if task.deadline is not None and requested_deadline <= task.deadline:
         raise DomainError("申请的完成时限必须晚于当前完成时限。", code="extension_not_later")
     if requested_deadline <= today:
@@ -315,14 +355,21 @@ def extension_request_create(
         current_deadline=task.deadline,
         requested_deadline=requested_deadline,
         current_percent=task.percent if current_percent is None else int(current_percent),
+        was_overdue=was_overdue,
     )
     ext.full_clean()
     ext.save()
-    audit_record(
+    event = audit_record(
         actor=actor, action="extension.create", instance=ext, task=task,
-        after=snapshot(ext, ("requested_deadline", "current_deadline", "current_percent", "status")), note=reason,
+        after=snapshot(ext, ("requested_deadline", "current_deadline", "current_percent", "status", "was_overdue")),
+        note=reason,
     )
-    _save(task, actor=actor, action="task.extension_requested", changes={}, note=f"延期申请 #{ext.pk}")
+    _save(
+        task, actor=actor, action="task.extension_requested", changes={},
+        note=f"延期申请 #{ext.pk}" + ("（逾期后申请）" if was_overdue else ""),
+    )
+    # Extensions are decided by 督查室 (tasks.workflow EXTENSION_DECIDE): they are told one waits.
+    notify_event(event=event, kind="review_waiting", user_ids=supervisors())
     return ext
 
 
@@ -344,7 +391,7 @@ def _decide_extension(
     ext.decided_at = timezone.now()
     ext.decision_note = note
     ext.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    audit_record(
+    event = audit_record(
         actor=actor, action="extension.approve" if approve else "extension.refuse", instance=ext, task=task,
         before=before, after=snapshot(ext, ("status", "requested_deadline")), note=note,
     )
@@ -357,6 +404,10 @@ def _decide_extension(
     _save(
         task, actor=actor, action="task.extension_approved" if approve else "task.extension_refused",
         changes=changes, note=note or f"延期申请 #{ext.pk}",
+    )
+    notify_event(
+        event=event, kind="extension_granted" if approve else "extension_refused",
+        user_ids=[ext.requested_by_id, *task_handlers(task)],
     )
     return ext
 

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
+from accounts.models import User
 from departments.models import Department, DepartmentGroup
 from tasks.models import Light, PolicyDocument, TaskRole, TaskStatus
 
@@ -41,7 +42,7 @@ class TaskFilterForm(forms.Form):
         label="灯色",
         required=False,
         choices=[("", "全部"), (Light.RED, "红灯"), (Light.YELLOW, "黄灯"), (Light.GREEN, "绿灯"),
-                 (Light.FINISHED, "已办结")],
+                 (Light.NONE, "未亮灯（待签收、无时限）"), (Light.FINISHED, "已办结")],
     )
     department = forms.ModelChoiceField(
         label="部门", required=False, queryset=Department.objects.filter(active=True), empty_label="全部"
@@ -108,9 +109,121 @@ class ExtensionDecideForm(VersionedForm):
     note = forms.CharField(label="审批意见", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
+class SetDeadlineForm(VersionedForm):
+    deadline = forms.DateField(label="新的完成时限", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="调整理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class UrgeForm(VersionedForm):
+    message = forms.CharField(
+        label="催办内容", widget=forms.Textarea(attrs={"rows": 2}), max_length=500,
+        initial="请抓紧办理，按时报送进展。",
+    )
+
+
+class BulkUrgeForm(forms.Form):
+    message = forms.CharField(label="催办内容", widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+
+
 class ReassignForm(VersionedForm):
     department = forms.ModelChoiceField(label="改派至", queryset=Department.objects.filter(active=True))
     note = forms.CharField(label="说明", required=False, max_length=500)
+
+    def for_task(self, task: Any, user: Any) -> None:
+        """Offer only departments the service accepts: active, not the task's own, without a task on the
+        measure (tasks.services.workflow.task_reassign refuses the others with a 409)."""
+        field = cast(forms.ModelChoiceField, self.fields["department"])
+        field.queryset = (
+            Department.objects.filter(active=True)
+            .exclude(tasks__measure_id=task.measure_id)
+            .exclude(pk=task.department_id)
+            .order_by("order", "name")
+        )
+
+
+class ApproveForm(NoteForm):
+    """审核办结; the override reason only matters (and is only shown) while sub-tasks are open."""
+
+    override_reason = forms.CharField(
+        label="尚有分解任务未办结，仍予办结的理由", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000, help_text="分解任务全部办结（或取消）前审核办结，必须填写理由，记入操作记录。",
+    )
+
+    def for_task(self, task: Any, user: Any) -> None:
+        # The task page sets `subtask_rollup` (None: no sub-tasks); a posted form keeps the field.
+        if not self.is_bound and hasattr(task, "subtask_rollup") and not (task.subtask_rollup or {}).get("open"):
+            del self.fields["override_reason"]
+
+
+class _HandlerChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.display_name}（{obj.get_dept_role_display()}）"
+
+
+class _HandlerMultipleChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.display_name}（{obj.get_dept_role_display()}）"
+
+
+class AssignHandlersForm(VersionedForm):
+    """指派承办人: one 主办 and any 协办 among the department's members (the service re-checks)."""
+
+    main = _HandlerChoice(label="主办人", queryset=User.objects.filter(is_active=True))
+    assist = _HandlerMultipleChoice(
+        label="协办人", required=False, queryset=User.objects.filter(is_active=True),
+        help_text="可多选（按住 Ctrl 或 ⌘）。保存后整体替换原有承办人。",
+    )
+
+    def for_task(self, task: Any, user: Any) -> None:
+        from tasks.selectors import handler_choices
+
+        members = handler_choices(task=task).order_by("dept_role", "username")
+        cast(forms.ModelChoiceField, self.fields["main"]).queryset = members
+        cast(forms.ModelMultipleChoiceField, self.fields["assist"]).queryset = members
+        if not self.is_bound:
+            rows = list(task.assignees.all())
+            main = [a.user_id for a in rows if a.kind == "main"] or ([task.owner_id] if task.owner_id else [])
+            self.initial.update(main=main[0] if main else None, assist=[a.user_id for a in rows if a.kind == "assist"])
+
+
+class DecomposeForm(VersionedForm):
+    """分解下达: up to ROWS parts (承办单位, 完成时限, 说明); empty rows are ignored."""
+
+    ROWS = 3
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for i in range(1, self.ROWS + 1):
+            self.fields[f"department_{i}"] = forms.ModelChoiceField(
+                label=f"第 {i} 项 承办单位", required=False, queryset=Department.objects.filter(active=True),
+                empty_label="（不填）",
+            )
+            self.fields[f"deadline_{i}"] = forms.DateField(
+                label=f"第 {i} 项 完成时限", required=False, widget=forms.DateInput(attrs={"type": "date"})
+            )
+            self.fields[f"note_{i}"] = forms.CharField(label=f"第 {i} 项 说明", required=False, max_length=500)
+
+    def for_task(self, task: Any, user: Any) -> None:
+        from tasks.selectors import decompose_department_choices
+
+        choices = decompose_department_choices(task=task, user=user, exclude_taken=not self.is_bound)
+        for i in range(1, self.ROWS + 1):
+            cast(forms.ModelChoiceField, self.fields[f"department_{i}"]).queryset = choices
+            if task.deadline and not self.is_bound:
+                self.fields[f"deadline_{i}"].widget.attrs["max"] = task.deadline.isoformat()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        parts = []
+        for i in range(1, self.ROWS + 1):
+            department, deadline, note = data.get(f"department_{i}"), data.get(f"deadline_{i}"), data.get(f"note_{i}")
+            if department is None and deadline is None and not note:
+                continue
+            parts.append({"department_id": department.pk if department else None, "deadline": deadline, "note": note})
+        if not parts and not self.errors:
+            raise forms.ValidationError("请至少填写一项分解任务（承办单位和完成时限）。")
+        data["parts"] = parts
+        return data
 
 
 # --- Imports and names ---

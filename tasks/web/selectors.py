@@ -16,7 +16,7 @@ from django.db.models import Count, F, Q, QuerySet
 from common.dates import local_today
 from departments.models import UnresolvedName
 from tasks.import_selectors import pending_suggestions, unassigned_measures
-from tasks.lights import light_thresholds, overdue_q
+from tasks.lights import due_soon_until, light_thresholds, overdue_q
 from tasks.models import CLOSED_STATUSES, ExtensionRequest, Light, Measure, Target, TargetReading, Task, TaskStatus
 from tasks.progress import target_completion
 from tasks.selectors import extension_list_for_user, task_list_for_user
@@ -26,12 +26,8 @@ WORKING_STATUSES = (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS, TaskStatus.RETU
 
 
 def _due_soon_q(today: dt.date) -> Q:
-    """Open, not overdue, due within the yellow-light window (settings.DUBAN LIGHT_YELLOW_DAYS)."""
-    yellow_days = light_thresholds()[0]
-    return (
-        Q(deadline__gte=today, deadline__lte=today + dt.timedelta(days=yellow_days))
-        & ~Q(status__in=CLOSED_STATUSES)
-    )
+    """Open, not overdue, due within the yellow-light window (settings.DUBAN LIGHT_YELLOW_DAYS working days)."""
+    return Q(deadline__gte=today, deadline__lte=due_soon_until(today)) & ~Q(status__in=CLOSED_STATUSES)
 
 
 def dashboard_department(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
@@ -167,3 +163,18 @@ def targets_with_latest_reading(*, measure_id: int) -> list[Target]:
             else None
         )
     return targets
+
+
+def may_urge_some(*, user: Any) -> bool:
+    """Whether the 批量催办 form is worth showing: 督查室, or a 负责人 whose department leads a measure."""
+    from accounts.models import DeptRole
+    from tasks.models import TaskRole
+    from tasks.workflow import is_supervisor
+
+    if is_supervisor(user):
+        return True
+    if getattr(user, "dept_role", "") not in (DeptRole.LEADER, DeptRole.LIAISON) or not user.department_id:
+        return False
+    return Task.objects.filter(department_id=user.department_id, role=TaskRole.LEAD).exists() or Task.objects.filter(
+        parent__department_id=user.department_id
+    ).exists()

@@ -8,6 +8,7 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("tasks/", views.task_list, name="task_list"),
+    path("tasks/urge/", views.tasks_urge, name="tasks_urge"),
     path("tasks/<int:task_id>/", views.task_detail, name="task_detail"),
     path("tasks/<int:task_id>/act/<str:action>/", views.task_action, name="task_action"),
     path("tasks/<int:task_id>/targets/<int:target_id>/reading/", views.target_reading, name="target_reading"),
@@ -22,4 +23,5 @@ urlpatterns = [
     path("unassigned/", views.unassigned, name="unassigned"),
     path("unassigned/suggestions/", views.suggestion_decide, name="suggestion_decide"),
     path("notifications/", views.notifications, name="notifications"),
+    path("notifications/preferences/", views.notification_preferences, name="notification_preferences"),
 ]

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
@@ -25,10 +25,13 @@ from accounts.models import User
 from common.dates import local_today
 from common.errors import DomainError, NotFoundError, StaleWriteError
 from departments.models import Department, DepartmentGroup, UnresolvedName
+from departments.unresolved import unresolved_name_rows
 from tasks import import_selectors
 from tasks import selectors as task_selectors
 from tasks.downloads import attachment_response
-from tasks.models import AuditEvent, ExtensionRequest, Light, PolicyDocument, Task, TaskStatus
+from tasks.history import task_history
+from tasks.models import ExtensionRequest, Light, PolicyDocument, Task, TaskStatus
+from tasks.services import handling, oversight
 from tasks.services import imports as import_services
 from tasks.services import workflow as wf
 from tasks.workflow import ACTION_LABELS, Action, allowed_actions, is_supervisor
@@ -116,17 +119,17 @@ def home(request: HttpRequest) -> HttpResponse:
         return _render(request, "web/home_supervisor.html", "home", data)
     data = web_selectors.dashboard_department(user=_me(request))
     data["open_tasks"] = _decorate(data["open_tasks"][:100])
+    data["my_tasks"] = _decorate(task_selectors.my_open_tasks(user=_me(request))[:50])
     return _render(request, "web/home_department.html", "home", data)
 
 
 # --- 任务列表 ---
 
 
-@login_required
-def task_list(request: HttpRequest) -> HttpResponse:
-    """任务列表 with filters; only tasks in the user's scope."""
+def _filtered_tasks(request: HttpRequest, params: Any) -> tuple[forms.TaskFilterForm, QuerySet[Task]]:
+    """The user's tasks narrowed by the task-list filters in `params` (GET of the list, or the bulk form)."""
     sup = is_supervisor(request.user)
-    form = forms.TaskFilterForm(request.GET or None, show_department=sup)
+    form = forms.TaskFilterForm(params or None, show_department=sup)
     qs: QuerySet[Task] = task_selectors.task_list_for_user(user=_me(request))
     if form.is_valid():
         f = form.cleaned_data
@@ -147,15 +150,54 @@ def task_list(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(measure__document=f["document"])
         if f.get("overdue") in ("0", "1"):
             qs = qs.filter(overdue=f["overdue"] == "1")  # type: ignore[misc]
+    return form, qs
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    """任务列表 with filters; only tasks in the user's scope."""
+    sup = is_supervisor(request.user)
+    form, qs = _filtered_tasks(request, request.GET)
     qs = qs.order_by(F("deadline").asc(nulls_last=True), "measure__document_id", "measure__order", "id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    rows = _decorate(page.object_list)
+    # 牵头单位 (and departments that split tasks down) also see other departments' tasks: name the department
+    # whenever a listed row is not the user's own.
+    own_dept = getattr(request.user, "department_id", None)
+    show_department = sup or any(t.department_id != own_dept for t in rows)
     return _render(
         request, "web/task_list.html", "tasks",
-        {"form": form, "page": page, "tasks": _decorate(page.object_list), "querystring": params.urlencode(),
-         "show_department": sup},
+        {"form": form, "page": page, "tasks": rows, "querystring": params.urlencode(),
+         "show_department": show_department, "can_bulk_urge": web_selectors.may_urge_some(user=_me(request)),
+         "urge_form": forms.BulkUrgeForm()},
     )
+
+
+@require_POST
+@login_required
+def tasks_urge(request: HttpRequest) -> HttpResponse:
+    """批量催办: every task of the current task-list filter that the user may urge, with one message."""
+    params = request.POST.copy()
+    form = forms.BulkUrgeForm(params)
+    back = f"{reverse('web:task_list')}?{request.POST.get('querystring', '')}"
+    if not form.is_valid():
+        messages.error(request, "请填写催办内容。")
+        return redirect(back)
+    _, qs = _filtered_tasks(request, QueryDict(request.POST.get("querystring", "")))
+    qs = qs.exclude(status__in=[TaskStatus.FINISHED, TaskStatus.CANCELLED])
+    try:
+        result = oversight.tasks_urge_bulk(actor=_me(request), tasks=qs[: oversight.BULK_URGE_MAX + 1],
+                                           message=form.cleaned_data["message"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    text = f"已催办 {len(result.urged)} 项任务。"
+    if result.skipped:
+        text += f"跳过 {len(result.skipped)} 项（" + "；".join(sorted(set(result.skipped.values()))[:3]) + "）。"
+    messages.success(request, text)
+    return redirect(back)
 
 
 # --- 任务详情 and actions ---
@@ -208,9 +250,27 @@ ACTIONS: dict[str, ActionSpec] = {
         "已申请办结，等待审核。",
     ),
     Action.APPROVE: ActionSpec(
-        forms.NoteForm,
-        lambda t, u, d, f: wf.task_approve(task_id=t.pk, actor=u, note=d["note"], expected_version=d["version"]),
+        forms.ApproveForm,
+        lambda t, u, d, f: wf.task_approve(
+            task_id=t.pk, actor=u, note=d["note"], override_reason=d.get("override_reason", ""),
+            expected_version=d["version"],
+        ),
         "已审核通过，任务办结。",
+    ),
+    Action.ASSIGN_HANDLERS: ActionSpec(
+        forms.AssignHandlersForm,
+        lambda t, u, d, f: handling.task_assign_handlers(
+            task_id=t.pk, actor=u, main_user_id=d["main"].pk, assist_user_ids=[x.pk for x in d["assist"]],
+            expected_version=d["version"],
+        ),
+        "承办人已指派。",
+    ),
+    Action.DECOMPOSE: ActionSpec(
+        forms.DecomposeForm,
+        lambda t, u, d, f: handling.task_decompose(
+            task_id=t.pk, actor=u, parts=d["parts"], expected_version=d["version"]
+        ),
+        "已分解下达，承办单位将收到交办通知。",
     ),
     Action.RETURN: ActionSpec(
         forms.ReasonForm,
@@ -239,6 +299,18 @@ ACTIONS: dict[str, ActionSpec] = {
         "任务已取消。",
         danger=True,
     ),
+    Action.SET_DEADLINE: ActionSpec(
+        forms.SetDeadlineForm,
+        lambda t, u, d, f: oversight.task_set_deadline(
+            task_id=t.pk, actor=u, deadline=d["deadline"], reason=d["reason"], expected_version=d["version"]
+        ),
+        "完成时限已调整，已通知承办部门。",
+    ),
+    Action.URGE: ActionSpec(
+        forms.UrgeForm,
+        lambda t, u, d, f: oversight.task_urge(task_id=t.pk, actor=u, message=d["message"]),
+        "已催办，承办部门将收到通知。",
+    ),
     Action.REASSIGN: ActionSpec(
         forms.ReassignForm,
         lambda t, u, d, f: wf.task_reassign(
@@ -251,28 +323,9 @@ ACTIONS: dict[str, ActionSpec] = {
 # Labels on the task page where the workflow's action name would read ambiguously on a button.
 PANEL_LABELS = {Action.CANCEL: "取消任务", Action.APPROVE: "审核通过（办结）"}
 
-AUDIT_LABELS = {
-    "task.accept": "签收", "task.decline": "退回（非本单位职责）", "task.start": "开始办理", "task.report": "报送进展",
-    "task.submit": "申请办结", "task.approve": "审核办结", "task.return": "退回重办", "task.cancel": "取消",
-    "task.reassign": "改派", "task.extension_requested": "申请延期", "task.extension_approved": "批准延期",
-    "task.extension_refused": "不批准延期", "extension.create": "提交延期申请", "extension.approve": "批准延期申请",
-    "extension.refuse": "不批准延期申请", "task_create": "交办", "task_create_mapped": "交办（名称对应后）",
-    "task_create_confirmed": "交办（确认默认分工）", "task_create_manual": "交办（督查室分配）",
-    "task_role_lead": "改为牵头",
-}
-
-
 def _audit_rows(task: Task) -> list[dict[str, Any]]:
-    """The task's audit trail with Chinese labels and a status change line (one query)."""
-    rows = []
-    for e in AuditEvent.objects.filter(task=task).select_related("actor").order_by("-at", "-id")[:200]:
-        change = ""
-        b, a = e.before.get("status"), e.after.get("status")
-        if b and a and b != a:
-            change = f"{TaskStatus(b).label} → {TaskStatus(a).label}"
-        rows.append({"at": e.at, "actor": e.actor, "label": AUDIT_LABELS.get(e.action, e.action), "change": change,
-                     "note": e.note})
-    return rows
+    """The task's audit trail with Chinese labels (tasks/history.py, shared with the API)."""
+    return task_history(task)
 
 
 def _panels(task: Task, user: Any, bound: tuple[str, forms.VersionedForm] | None,
@@ -293,6 +346,8 @@ def _panels(task: Task, user: Any, bound: tuple[str, forms.VersionedForm] | None
                                "extension": ext})
             continue
         form = bound[1] if bound and bound[0] == action else spec.form_class(initial={"version": task.version})
+        if hasattr(form, "for_task"):  # choices that depend on the task (承办人, 下级单位, 办结理由)
+            form.for_task(task, user)
         if action == Action.REPORT and not form.is_bound:
             form.initial["percent"] = task.percent
         panels.append({"action": action, "label": PANEL_LABELS.get(action, ACTION_LABELS[action]), "form": form,
@@ -312,6 +367,8 @@ def _task_page(request: HttpRequest, task: Task, bound: tuple[str, forms.Version
     extensions = list(task_selectors.extension_list_for_user(user=_me(request)).filter(task=task))
     pending = [e for e in extensions if e.status == ExtensionRequest.Status.PENDING]
     task.light_label = LIGHT_LABELS.get(task.light, "")  # type: ignore[attr-defined]
+    subtasks = _subtasks_context(request, task)
+    history = _audit_rows(task)
     return _render(
         request, "web/task_detail.html", "tasks",
         {
@@ -323,11 +380,31 @@ def _task_page(request: HttpRequest, task: Task, bound: tuple[str, forms.Version
             "can_report_targets": is_supervisor(request.user) or getattr(request.user, "department_id", None)
             in {t.department_id for t in siblings},
             "reports": reports, "extensions": extensions,
-            "audit": _audit_rows(task),
+            "audit": history,
+            "deadline_changes": [h for h in history if h["action"] == "task.set_deadline"],
             "panels": _panels(task, request.user, bound, pending),
+            **subtasks,
         },
         status=status,
     )
+
+
+def _subtasks_context(request: HttpRequest, task: Task) -> dict[str, Any]:
+    """承办人, the task it was split from, its sub-tasks (in scope) and their roll-up (three small queries)."""
+    children = _decorate(
+        task_selectors.task_list_for_user(user=_me(request)).filter(parent_id=task.pk).order_by("deadline", "id")
+    )
+    rollup = task_selectors.subtask_rollup(task) if task.children_count else None  # type: ignore[attr-defined]
+    if rollup:
+        rollup["light_label"] = LIGHT_LABELS.get(rollup["light"] or "", "")
+    task.subtask_rollup = rollup  # type: ignore[attr-defined]  # read by ApproveForm.for_task
+    parent = None
+    if task.parent_id:
+        parent = task_selectors.task_list_for_user(user=_me(request)).filter(pk=task.parent_id).first()
+    return {
+        "subtasks": children, "rollup": rollup, "parent_task": parent,
+        "assignees": list(task.assignees.all()),
+    }
 
 
 @login_required
@@ -345,6 +422,8 @@ def task_action(request: HttpRequest, task_id: int, action: str) -> HttpResponse
     if spec is None:
         raise Http404("未知操作。")
     form = spec.form_class(request.POST, request.FILES)
+    if hasattr(form, "for_task"):
+        form.for_task(task, request.user)
     if not form.is_valid():
         messages.error(request, "请检查填写的内容。")
         return _task_page(request, task, bound=(action, form), status=400)
@@ -505,7 +584,7 @@ def import_preview(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 @supervisor_required
 def names(request: HttpRequest) -> HttpResponse:
-    """待识别名称: map a printed name to a department or group, or ignore it."""
+    """待识别名称: map a printed name to a department or group (a suggestion is one click), or ignore it."""
     if request.method == "POST":
         form = forms.NameMapForm(request.POST)
         if not form.is_valid():
@@ -527,8 +606,8 @@ def names(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("web:names")
-    return _render(request, "web/names.html", "names",
-                   {"names": import_selectors.unresolved_names(), "choices": forms.target_choices()})
+    rows = unresolved_name_rows(list(import_selectors.unresolved_names()))
+    return _render(request, "web/names.html", "names", {"rows": rows, "choices": forms.target_choices()})
 
 
 # --- 未分配措施 ---
@@ -599,3 +678,29 @@ def notifications(request: HttpRequest) -> HttpResponse:
     items = web_selectors.notification_list(user=_me(request))
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return _render(request, "web/notifications.html", "notifications", {"page": page, "querystring": ""})
+
+
+@login_required
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """通知设置: the user's own muted kinds, e-mail on/off and daily digest."""
+    if not web_selectors.notifications_available():
+        raise Http404("通知功能未启用。")
+    from django.core.exceptions import ValidationError
+
+    from reminders.forms import NotificationPreferenceForm
+    from reminders.preferences import preference_get, preference_update
+
+    pref = preference_get(user=_me(request))
+    form = NotificationPreferenceForm(
+        request.POST or None, initial=NotificationPreferenceForm.initial_for(pref)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            preference_update(user=_me(request), data=form.to_data())
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "通知设置已保存。")
+            return redirect("web:notification_preferences")
+    return _render(request, "web/notification_preferences.html", "notifications", {"form": form})

@@ -207,7 +207,10 @@ def stack(transactional_db):
 
 
 def make_due_tasks(n: int, sink_url: str) -> list[int]:
-    """n open tasks due today (the D-0 stage fires on any day), one owner each; a global webhook to the sink."""
+    """n open tasks due today (the D-0 stage fires on any day), each in its own department with its own owner
+    and its own department webhook to the sink. Separate targets on purpose: rows of ONE target, channel and
+    kind are delivered as one batched message (tests/reminders/test_batching.py), and these tests count
+    one delivery per row."""
     ReminderRule.objects.filter(document__isnull=True).delete()
     ReminderRule.objects.create(
         name="集成测试",
@@ -217,13 +220,16 @@ def make_due_tasks(n: int, sink_url: str) -> list[int]:
         channels=["inapp", "webhook"],
         digest_enabled=False,
     )
-    ChannelConfig.objects.create(name="sink", kind="webhook", url=sink_url, secret="it-secret")
-    department = factories.DepartmentFactory()
-    owner = factories.StaffFactory(department=department)
     today = local_today()
-    return [
-        factories.TaskFactory(status=WORKING, department=department, owner=owner, deadline=today).id for _ in range(n)
-    ]
+    task_ids = []
+    for i in range(n):
+        department = factories.DepartmentFactory()
+        ChannelConfig.objects.create(
+            name=f"sink{i}", kind="webhook", url=sink_url, secret="it-secret", department=department
+        )
+        owner = factories.StaffFactory(department=department)
+        task_ids.append(factories.TaskFactory(status=WORKING, department=department, owner=owner, deadline=today).id)
+    return task_ids
 
 
 def report(name: str, **numbers) -> None:

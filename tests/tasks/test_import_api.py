@@ -220,3 +220,15 @@ def test_list_query_counts_do_not_grow(city, sup, supervisor, url):
     for n in "乙丙丁戊":
         UnresolvedName.objects.create(name=f"市{n}局")
     assert count() == one
+
+
+def test_unresolved_names_list_carries_suggestions_and_where_the_name_was_printed(city, sup):
+    policy_import(data="关于推进生态保护的实施方案\n一、加强治理\n（一）开展专项整治。（市环保局负责）\n".encode(),
+                  filename="eco.txt")
+    listed = sup.get("/api/v1/unresolved-names/")
+    row = {r["name"]: r for r in listed.json()["results"]}["市环保局"]
+    assert [s["name"] for s in row["suggestions"]] == ["市生态环境局"]
+    assert "机构改革" in row["suggestions"][0]["reason"]
+    assert row["context_total"] == 1 and "开展专项整治" in str(row["contexts"][0])
+    one = sup.get(f"/api/v1/unresolved-names/{row['id']}/").json()
+    assert one["suggestions"] == row["suggestions"]

@@ -55,8 +55,9 @@ LIGHT_CASES = [
     (dt.date(2026, 7, 2), 40, TaskStatus.IN_PROGRESS, Light.YELLOW, "10 points behind"),
     (dt.date(2026, 7, 2), 20, TaskStatus.IN_PROGRESS, Light.YELLOW, "30 points behind"),
     (dt.date(2026, 7, 2), 19, TaskStatus.IN_PROGRESS, Light.RED, "31 points behind"),
-    (dt.date(2026, 12, 16), 99, TaskStatus.IN_PROGRESS, Light.YELLOW, "15 days left"),
-    (dt.date(2026, 12, 15), 99, TaskStatus.IN_PROGRESS, Light.GREEN, "16 days left"),
+    # The yellow window counts WORKING days (workdays.calendar): (12-10, 12-31] holds 15 of them.
+    (dt.date(2026, 12, 10), 99, TaskStatus.IN_PROGRESS, Light.YELLOW, "15 working days left"),
+    (dt.date(2026, 12, 9), 99, TaskStatus.IN_PROGRESS, Light.GREEN, "16 working days left"),
     (dt.date(2026, 12, 20), 100, TaskStatus.SUBMITTED, Light.GREEN, "submitted, near due"),
     (dt.date(2026, 12, 31), 100, TaskStatus.IN_PROGRESS, Light.YELLOW, "due today: not overdue yet"),
     (dt.date(2027, 1, 1), 100, TaskStatus.IN_PROGRESS, Light.RED, "overdue"),

@@ -276,10 +276,15 @@ def test_reassign_refuses_a_department_already_on_the_measure(world):
 
 
 @time_machine.travel(dt.datetime(2026, 12, 31, 16, 30, tzinfo=dt.UTC), tick=False)  # 2027-01-01 00:30 Beijing
-def test_extension_refused_after_the_deadline(world):
-    with pytest.raises(ConflictError, match="已超过完成时限"):
-        wf.extension_request_create(task_id=world["resp"].pk, actor=world["users"]["r_leader"], reason="晚了",
-                                    requested_deadline=dt.date(2027, 3, 31))
+def test_an_overdue_task_may_ask_for_an_extension_and_the_request_says_it_was_late(world):
+    ext = wf.extension_request_create(task_id=world["resp"].pk, actor=world["users"]["r_leader"], reason="晚了",
+                                      requested_deadline=dt.date(2027, 1, 15))
+    assert ext.was_overdue is True and ext.current_deadline == dt.date(2026, 12, 31)
+    event = AuditEvent.objects.get(task=world["resp"], action="task.extension_requested")
+    assert "逾期后申请" in event.note
+    with pytest.raises(DomainError, match="晚于今天"):
+        wf.extension_request_create(task_id=world["resp"].pk, actor=world["users"]["r_leader"], reason="x",
+                                    requested_deadline=dt.date(2027, 1, 1))
 
 
 @time_machine.travel(dt.datetime(2026, 12, 31, 10, 0, tzinfo=dt.UTC), tick=False)  # 18:00 on the deadline day

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from reminders.services import reminder_deliver_pending, reminder_sweep
+from reminders.services import reminder_deliver_pending, reminder_send_personal_digests, reminder_sweep
 from tasks.services.imports import policy_uploads_purge
 from tasks.services.snapshots import light_snapshot_month_end
 
@@ -40,6 +40,8 @@ class Command(BaseCommand):
                 close_old_connections()
                 swept = reminder_sweep()
                 stats = reminder_deliver_pending()
+                # beat's daily "reminders-personal-digest": sends only what was held before 17:30, once.
+                stats.merge(reminder_send_personal_digests())
                 # What beat's daily "lights-snapshot" entry does with Celery (idempotent, cheap when done).
                 light_snapshot_month_end()
                 policy_uploads_purge()  # beat's daily "purge-uploads" (one DELETE on a small table)
