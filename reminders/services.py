@@ -659,14 +659,7 @@ def _deliver_batch(log: ReminderLog, *, now: dt.datetime) -> tuple[str, Delivery
     Everything happens in the caller's transaction: the in-app Notification and the rows' status change
     commit together. A channel failure backs every row of the message off together.
     """
-    stats = DeliveryStats()
-    fresh: list[ReminderLog] = []
-    for row in _claim_batch(log, now=now):
-        reason = _stale_reason(row)
-        if reason:
-            stats.add(_mark(row, ReminderLog.Status.SKIPPED, now=now, error=reason))
-        else:
-            fresh.append(row)
+    fresh, stats = _drop_stale(_claim_batch(log, now=now), now=now)
     if not fresh:
         return ReminderLog.Status.SKIPPED, stats
     message = render_message(fresh[0]) if len(fresh) == 1 else render_batch(fresh)
@@ -756,7 +749,8 @@ def reminder_send_personal_digests(*, now: dt.datetime | None = None) -> Deliver
             stats.merge(_send_personal_digest(rows, now=now))
 
 
-def _send_personal_digest(rows: list[ReminderLog], *, now: dt.datetime) -> DeliveryStats:
+def _drop_stale(rows: Iterable[ReminderLog], *, now: dt.datetime) -> tuple[list[ReminderLog], DeliveryStats]:
+    """Mark the rows that no longer apply skipped (with their reason); return the others and the counts."""
     stats = DeliveryStats()
     fresh: list[ReminderLog] = []
     for row in rows:
@@ -765,6 +759,11 @@ def _send_personal_digest(rows: list[ReminderLog], *, now: dt.datetime) -> Deliv
             stats.add(_mark(row, ReminderLog.Status.SKIPPED, now=now, error=reason))
         else:
             fresh.append(row)
+    return fresh, stats
+
+
+def _send_personal_digest(rows: list[ReminderLog], *, now: dt.datetime) -> DeliveryStats:
+    fresh, stats = _drop_stale(rows, now=now)
     if not fresh:
         return stats
     head = fresh[0]

@@ -106,6 +106,12 @@ def _last_report(field: str) -> Subquery:
     )
 
 
+def count_of(rows: QuerySet[Any], outer_field: str) -> Coalesce:
+    """A correlated COUNT(*) of `rows` (already filtered on OuterRef) grouped by `outer_field`; 0 when none."""
+    counted = rows.order_by().values(outer_field).annotate(c=Count("*")).values("c")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def task_annotate(qs: QuerySet[Task], today: dt.date | None = None) -> QuerySet[Task]:
     """Add light, overdue, days_overdue, lead_department_id, rollup_percent and the last report."""
     today = today or local_today()
@@ -121,29 +127,12 @@ def task_annotate(qs: QuerySet[Task], today: dt.date | None = None) -> QuerySet[
         ),
         rollup_percent=rollup_annotation(),
         # 分解下达: how many sub-tasks, and the splitting department (tasks.workflow.reviewer reads it).
-        children_count=Coalesce(
-            Subquery(
-                Task.objects.filter(parent_id=OuterRef("pk"))
-                .order_by()
-                .values("parent_id")
-                .annotate(c=Count("*"))
-                .values("c"),
-                output_field=IntegerField(),
-            ),
-            0,
-        ),
+        children_count=count_of(Task.objects.filter(parent_id=OuterRef("pk")), "parent_id"),
         parent_department_id=Subquery(Task.objects.filter(pk=OuterRef("parent_id")).values("department_id")[:1]),
         last_report_at=_last_report("created_at"),
         last_report_percent=_last_report("percent"),
         last_report_text=_last_report("progress"),
-        urge_count=Coalesce(
-            Subquery(
-                Urge.objects.filter(task_id=OuterRef("pk")).order_by().values("task_id")
-                .annotate(n=Count("id")).values("n")[:1],
-                output_field=IntegerField(),
-            ),
-            Value(0),
-        ),
+        urge_count=count_of(Urge.objects.filter(task_id=OuterRef("pk")), "task_id"),
     )
 
 
@@ -410,28 +399,10 @@ def escalation_state_for(tasks: Sequence[Task]) -> dict[int, dict[str, Any]]:
 def document_list() -> QuerySet[PolicyDocument]:
     """Documents with their task and measure counts."""
     return PolicyDocument.objects.annotate(
-        measure_count=Coalesce(
-            Subquery(
-                Measure.objects.filter(document_id=OuterRef("pk"), kind=Measure.Kind.MEASURE)
-                .order_by()
-                .values("document_id")
-                .annotate(c=Count("*"))
-                .values("c"),
-                output_field=IntegerField(),
-            ),
-            0,
+        measure_count=count_of(
+            Measure.objects.filter(document_id=OuterRef("pk"), kind=Measure.Kind.MEASURE), "document_id"
         ),
-        task_count=Coalesce(
-            Subquery(
-                Task.objects.filter(measure__document_id=OuterRef("pk"))
-                .order_by()
-                .values("measure__document_id")
-                .annotate(c=Count("*"))
-                .values("c"),
-                output_field=IntegerField(),
-            ),
-            0,
-        ),
+        task_count=count_of(Task.objects.filter(measure__document_id=OuterRef("pk")), "measure__document_id"),
     )
 
 

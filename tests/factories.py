@@ -9,7 +9,7 @@ import factory
 
 from accounts.models import DeptRole, User
 from departments.models import Department, DepartmentKind
-from tasks.models import Measure, PolicyDocument, Task, TaskRole
+from tasks.models import Measure, PolicyDocument, ReportingCycle, Task, TaskRole, TaskStatus
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):
@@ -84,3 +84,25 @@ class TaskFactory(factory.django.DjangoModelFactory):
     role = TaskRole.RESPONSIBLE
     deadline = dt.date(2026, 12, 31)
     original_deadline = factory.LazyAttribute(lambda o: o.deadline)
+
+
+def lead_and_responsible_world(*, status: str = TaskStatus.ASSIGNED) -> dict:
+    """A measure led by 市牵头局 (L) with a responsible task for 市责任局 (R), both in `status`;
+    users of R (承办人, 联络员, 负责人), of L (负责人, 联络员), of an unrelated 市无关局 (O), a 督查室 supervisor."""
+    dept_r = DepartmentFactory(name="市责任局")
+    dept_l = DepartmentFactory(name="市牵头局")
+    dept_o = DepartmentFactory(name="市无关局")
+    doc = PolicyDocumentFactory(reporting_cycle=ReportingCycle.MONTHLY)
+    measure = MeasureFactory(document=doc)
+    lead = TaskFactory(measure=measure, department=dept_l, role=TaskRole.LEAD, status=status)
+    resp = TaskFactory(measure=measure, department=dept_r, role=TaskRole.RESPONSIBLE, status=status)
+    users = {
+        "r_staff": StaffFactory(department=dept_r),
+        "r_liaison": LiaisonFactory(department=dept_r),
+        "r_leader": LeaderFactory(department=dept_r),
+        "l_leader": LeaderFactory(department=dept_l),
+        "l_liaison": LiaisonFactory(department=dept_l),
+        "o_leader": LeaderFactory(department=dept_o),
+        "supervisor": SupervisorFactory(),
+    }
+    return {"resp": resp, "lead": lead, "users": users, "depts": {"r": dept_r, "l": dept_l, "o": dept_o}}

@@ -11,7 +11,7 @@ from django.test import Client
 from accounts.tokens import api_token_create
 from common.errors import ConflictError, DomainError, PermissionDeniedError
 from reminders.models import ReminderLog
-from tasks.models import AuditEvent, ReportingCycle, Task, TaskRole, TaskStatus, Urge
+from tasks.models import AuditEvent, Task, TaskRole, TaskStatus, Urge
 from tasks.selectors import task_get_for_user
 from tasks.services import oversight
 from tasks.services import workflow as wf
@@ -25,23 +25,8 @@ NOW = dt.datetime(2026, 7, 1, 2, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def world(db):
-    dept_r = factories.DepartmentFactory(name="市责任局")
-    dept_l = factories.DepartmentFactory(name="市牵头局")
-    dept_o = factories.DepartmentFactory(name="市无关局")
-    doc = factories.PolicyDocumentFactory(reporting_cycle=ReportingCycle.MONTHLY)
-    measure = factories.MeasureFactory(document=doc)
-    lead = factories.TaskFactory(measure=measure, department=dept_l, role=TaskRole.LEAD, status=S.IN_PROGRESS)
-    resp = factories.TaskFactory(measure=measure, department=dept_r, role=TaskRole.RESPONSIBLE, status=S.IN_PROGRESS)
-    users = {
-        "r_staff": factories.StaffFactory(department=dept_r),
-        "r_liaison": factories.LiaisonFactory(department=dept_r),
-        "r_leader": factories.LeaderFactory(department=dept_r),
-        "l_leader": factories.LeaderFactory(department=dept_l),
-        "l_liaison": factories.LiaisonFactory(department=dept_l),
-        "o_leader": factories.LeaderFactory(department=dept_o),
-        "supervisor": factories.SupervisorFactory(),
-    }
-    return {"resp": resp, "lead": lead, "users": users, "depts": {"r": dept_r, "l": dept_l, "o": dept_o}}
+    """factories.lead_and_responsible_world: tasks of 市牵头局 (L) and 市责任局 (R); users of R, L, O, 督查室."""
+    return factories.lead_and_responsible_world(status=S.IN_PROGRESS)
 
 
 def _login(user) -> Client:

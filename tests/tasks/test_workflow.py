@@ -9,7 +9,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from common.errors import ConflictError, DomainError, PermissionDeniedError, StaleWriteError
-from tasks.models import AuditEvent, ExtensionRequest, ProgressReport, ReportingCycle, Task, TaskRole, TaskStatus
+from tasks.models import AuditEvent, ExtensionRequest, ProgressReport, Task, TaskStatus
 from tasks.services import workflow as wf
 from tasks.workflow import TRANSITIONS, Action, allowed_actions
 from tests import factories
@@ -19,24 +19,8 @@ S = TaskStatus
 
 @pytest.fixture
 def world(db):
-    """A measure led by 市牵头局 (L) with a responsible task for 市责任局 (R); users of R, L, another dept O."""
-    dept_r = factories.DepartmentFactory(name="市责任局")
-    dept_l = factories.DepartmentFactory(name="市牵头局")
-    dept_o = factories.DepartmentFactory(name="市无关局")
-    doc = factories.PolicyDocumentFactory(reporting_cycle=ReportingCycle.MONTHLY)
-    measure = factories.MeasureFactory(document=doc)
-    lead = factories.TaskFactory(measure=measure, department=dept_l, role=TaskRole.LEAD)
-    resp = factories.TaskFactory(measure=measure, department=dept_r, role=TaskRole.RESPONSIBLE)
-    users = {
-        "r_staff": factories.StaffFactory(department=dept_r),
-        "r_liaison": factories.LiaisonFactory(department=dept_r),
-        "r_leader": factories.LeaderFactory(department=dept_r),
-        "l_leader": factories.LeaderFactory(department=dept_l),
-        "l_liaison": factories.LiaisonFactory(department=dept_l),
-        "o_leader": factories.LeaderFactory(department=dept_o),
-        "supervisor": factories.SupervisorFactory(),
-    }
-    return {"resp": resp, "lead": lead, "users": users, "depts": {"r": dept_r, "l": dept_l, "o": dept_o}}
+    """factories.lead_and_responsible_world: tasks of 市牵头局 (L) and 市责任局 (R); users of R, L, O, 督查室."""
+    return factories.lead_and_responsible_world()
 
 
 def _call(action: str, task: Task, user, world) -> None:
