@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from accounts.models import User
 from reminders import preferences, selectors, services
 from reminders.models import Notification
-from tasks.api.permissions import TokenWritePermission
+from tasks.api.permissions import CityWideWritePermission, TokenWritePermission
 
 from .serializers import (
     NotificationMarkReadInputSerializer,
@@ -33,9 +33,10 @@ class IsSupervisorOrReadOnly(permissions.BasePermission):
 
 
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """The signed-in user's in-app notifications. ?unread=true for unread only."""
+    """The signed-in user's in-app notifications. ?unread=true for unread only. Read-only tokens only read."""
 
     serializer_class = NotificationSerializer
+    permission_classes = [permissions.IsAuthenticated, TokenWritePermission]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no real user
@@ -85,7 +86,9 @@ class ReminderRuleViewSet(viewsets.ModelViewSet):
     """Reminder rules: the global one (document null) and per-document overrides."""
 
     serializer_class = ReminderRuleSerializer
-    permission_classes = [permissions.IsAuthenticated, IsSupervisorOrReadOnly]
+    permission_classes = [
+        permissions.IsAuthenticated, TokenWritePermission, CityWideWritePermission, IsSupervisorOrReadOnly
+    ]
 
     def get_queryset(self):
         return selectors.reminder_rule_list()

@@ -43,6 +43,10 @@ class IsSupervisor(permissions.BasePermission):
         if getattr(token, "read_only", False) and request.method not in permissions.SAFE_METHODS:
             self.message = "只读 API 令牌不能进行写操作。"
             return False
+        if getattr(token, "department_id", None) is not None:
+            # Uploads, the name queue and unassigned measures are city-wide: not for a department's token.
+            self.message = "限定部门的令牌不能访问全市范围的导入和待处理队列。"
+            return False
         return True
 
 

@@ -27,12 +27,32 @@ class TokenWritePermission(BasePermission):
 
 
 class IsSupervisor(BasePermission):
-    """督查室 supervisors and superusers."""
+    """督查室 supervisors and superusers, city-wide: a token limited to one department is not city-wide."""
 
     message = "仅督查室可以访问。"
 
     def has_permission(self, request: Any, view: Any) -> bool:
-        return bool(request.user and request.user.is_authenticated and is_supervisor(request.user))
+        if not (request.user and request.user.is_authenticated and is_supervisor(request.user)):
+            return False
+        if token_department_limited(request):
+            self.message = "限定部门的令牌不能访问全市范围的督查室功能。"
+            return False
+        return True
+
+
+def token_department_limited(request: Any) -> bool:
+    """True when the request came with an API token limited to one department."""
+    token = request_token(request)
+    return token is not None and token.department_id is not None
+
+
+class CityWideWritePermission(BasePermission):
+    """Writes to city-wide settings (reminder rules …) need a token without a department limit."""
+
+    message = "限定部门的令牌不能修改全市范围的设置。"
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return request.method in SAFE_METHODS or not token_department_limited(request)
 
 
 class IsAdminOrReadOnly(BasePermission):

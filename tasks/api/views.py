@@ -520,9 +520,11 @@ class DepartmentProgressDetailView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         filters = _progress_filters(request)
         filters.pop("department_kind", None)
-        detail = selectors.progress_department_detail(department_id=pk, **filters)
-        if not detail["by_document"] and not _department_visible(request, pk):
+        # The ranking (/progress/departments/) is open to everyone signed in; one department's detail
+        # (by document and measure) only to that department and 督查室 (docs/workflow.md, 可见范围).
+        if not _department_visible(request, pk):
             raise NotFoundError("部门不存在，或不在您的权限范围内。")
+        detail = selectors.progress_department_detail(department_id=pk, **filters)
         return Response({"department_id": pk, **detail})
 
 
