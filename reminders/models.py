@@ -76,6 +76,7 @@ BATCH_KINDS = (
     ReminderKind.REPORT_DUE,
     ReminderKind.ESCALATE_LEADER,
     ReminderKind.ESCALATE_SUPERVISOR,
+    ReminderKind.URGED,  # a bulk 催办 of 30 red tasks reaches each person as one message
 )
 # Kinds nobody can mute (they may still come in the daily summary): overdue escalations.
 UNMUTABLE_KINDS = (ReminderKind.ESCALATE_LEADER, ReminderKind.ESCALATE_SUPERVISOR)

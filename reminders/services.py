@@ -802,6 +802,7 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
     ReminderKind.REPORT_DUE: ("【进展报送】{n} 项任务进展待报送", "以下 {n} 项任务本期进展尚未报送，请及时填报："),
     ReminderKind.ESCALATE_LEADER: ("【逾期升级】{n} 项任务已逾期", "贵部门以下 {n} 项任务已逾期，请督促承办人办理："),
     ReminderKind.ESCALATE_SUPERVISOR: ("【督查室督办】{n} 项任务逾期升级", "以下 {n} 项任务已逾期并升级至督查室："),
+    ReminderKind.URGED: ("【催办】{n} 项任务被催办", "以下 {n} 项任务被催办，请抓紧办理："),
 }
 
 
@@ -817,13 +818,22 @@ def render_batch(rows: list[ReminderLog]) -> channels.Message:
     head = rows[0]
     title, lead = BATCH_TEXT[head.kind]
     n = len(rows)
+    events: dict[int, AuditEvent] = {}
+    if head.kind in EVENT_KINDS:  # 催办: each line says who urged and what (one query for the batch)
+        ids = [event_id_from(r.date_key) for r in rows]
+        events = AuditEvent.objects.select_related("actor").in_bulk([i for i in ids if i is not None])
     lines = []
     for row in rows:
         task = row.task
         assert task is not None
         due = f"，完成时限 {task.deadline}" if task.deadline else ""
         period = f"，{row.date_key.split(':')[0]} 期" if row.kind == ReminderKind.REPORT_DUE else ""
-        lines.append(f"{task.measure.title}（{task.department.name}{due}{period}）")
+        line = f"{task.measure.title}（{task.department.name}{due}{period}）"
+        event = events.get(event_id_from(row.date_key) or 0)
+        if event is not None:
+            actor = event.actor.display_name if event.actor is not None else "系统"  # type: ignore[attr-defined]
+            line += f"：{event.note}（{actor}）"
+        lines.append(line)
     data = {"count": n, "task_ids": [r.task_id for r in rows], "log_ids": [r.pk for r in rows]}
     return channels.Message(head.pk, head.kind, title.format(n=n), lead.format(n=n) + "\n" + _numbered(lines), data)
 

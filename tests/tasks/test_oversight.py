@@ -303,3 +303,23 @@ def test_urge_from_the_task_page(world):
     assert "已催办" in html and "请牵头单位配合" in html
     assert Urge.objects.filter(task=task).count() == 1
     wf.task_report_progress(task_id=task.pk, actor=world["users"]["r_staff"], percent=50, progress="推进中")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_bulk_urge_reaches_each_person_as_one_message(world):
+    from reminders.models import Notification
+    from reminders.services import reminder_deliver_pending
+
+    users = world["users"]
+    dept = world["depts"]["r"]
+    more = [factories.TaskFactory(department=dept, status=S.IN_PROGRESS) for _ in range(2)]
+    result = oversight.tasks_urge_bulk(actor=users["supervisor"], tasks=[world["resp"], *more],
+                                       message="红灯任务限期说明")
+    assert len(result.urged) == 3
+    reminder_deliver_pending()
+    notes = Notification.objects.filter(user=users["r_liaison"], kind="urged")
+    assert notes.count() == 1
+    note = notes.get()
+    assert note.title == "【催办】3 项任务被催办"
+    assert note.body.count("红灯任务限期说明") == 3
+    assert ReminderLog.objects.filter(kind="urged", recipient=users["r_liaison"], status="sent").count() == 3
