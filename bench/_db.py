@@ -35,3 +35,18 @@ def throwaway_database(tag: str) -> tuple[str, Callable[[], None]]:
         return urlunsplit(parts._replace(path="/" + name)), drop
     path = Path(tempfile.mkdtemp(prefix=f"duban-{tag}-")) / "bench.sqlite3"
     return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True)
+
+
+def bench_django(tag: str) -> Callable[[], None]:
+    """Point Django at a throwaway database (and media folder) for benchmark `tag`, set it up, and
+    return the cleanup function. Call before importing any model."""
+    media = tempfile.mkdtemp(prefix="duban-bench-")
+    url, cleanup = throwaway_database(tag)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    os.environ.setdefault("DJANGO_MEDIA_ROOT", f"{media}/media")
+    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    return cleanup

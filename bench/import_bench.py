@@ -7,9 +7,7 @@ policy_import and the number of SQL queries. Goal: the import under 3 s.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -17,18 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _db import throwaway_database  # noqa: E402
+from _db import bench_django  # noqa: E402
 
-_TMP = tempfile.mkdtemp(prefix="duban-bench-")
-_DB_URL, _cleanup = throwaway_database("importbench")
-os.environ["DATABASE_URL"] = _DB_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-os.environ.setdefault("DJANGO_MEDIA_ROOT", f"{_TMP}/media")
-os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-
-import django  # noqa: I001
-
-django.setup()
+_cleanup = bench_django("importbench")
 
 from django.conf import settings
 from django.core.management import call_command

@@ -411,58 +411,6 @@ def measure_list() -> QuerySet[Measure]:
     return Measure.objects.select_related("document", "parent").prefetch_related("targets")
 
 
-def document_export_rows(*, document_id: int, scope: Q | None = None) -> list[dict[str, Any]]:
-    """Rows of the 任务分解表 (one per measure): lead and responsible units, deadline, progress, status.
-
-    Units and statuses are shown for every task; progress text only for tasks in `scope` (the caller's).
-    Two queries: the measures, then all their tasks with the last report annotated.
-    """
-    measures = list(
-        Measure.objects.filter(document_id=document_id, kind=Measure.Kind.MEASURE).order_by("order", "id")
-    )
-    tasks = (
-        Task.objects.filter(measure__document_id=document_id)
-        .select_related("department")
-        .annotate(
-            last_report_text=_last_report("progress"),
-            in_scope=(
-                Case(When(scope, then=Value(True)), default=Value(False), output_field=BooleanField())
-                if scope
-                else Value(True, output_field=BooleanField())
-            ),
-        )
-        .order_by("measure_id", "role", "department__order", "id")
-    )
-    by_measure: dict[int, list[Task]] = {}
-    for t in tasks:
-        by_measure.setdefault(t.measure_id, []).append(t)
-    rows = []
-    for index, m in enumerate(measures, start=1):
-        mtasks = by_measure.get(m.pk, [])
-        leads = [t for t in mtasks if t.role == TaskRole.LEAD]
-        resp = [t for t in mtasks if t.role == TaskRole.RESPONSIBLE]
-        main = leads[0] if leads else (resp[0] if resp else None)
-        progress_lines = [
-            f"{t.department.name}：{t.last_report_text}"  # type: ignore[attr-defined]
-            for t in (leads + resp)
-            if getattr(t, "last_report_text", None) and getattr(t, "in_scope", False)
-        ]
-        rows.append(
-            {
-                "index": index,
-                "label": "/".join(m.path),
-                "title": m.title,
-                "lead": "、".join(t.department.name for t in leads),
-                "responsible": "、".join(t.department.name for t in resp),
-                "deadline": m.deadline_text or (m.deadline.isoformat() if m.deadline else ""),
-                "progress": "\n".join(progress_lines),
-                "status": main.get_status_display() if main else "未分配",
-            }
-        )
-    return rows
-
-
-
 def target_list() -> QuerySet[Any]:
     """Targets with their latest reading (value and date) annotated."""
     from tasks.models import Target, TargetReading

@@ -147,6 +147,14 @@ _duban_find_redis_server() {
     command -v redis-server 2>/dev/null
 }
 
+duban_ensure_optional_converters() {
+    # antiword (~1 MB) converts Word 97 .doc / WPS .wps for the importer; its tests skip without it.
+    # Optional: a failed install is logged and the suite goes on.
+    command -v antiword >/dev/null 2>&1 && return 0
+    _duban_apt_install antiword || duban_log "antiword not installed: the .doc/.wps converter tests will skip"
+    return 0
+}
+
 duban_ensure_pg_redis_packages() {
     local pkgs=() d r
     _duban_find_pg_bin_dir >/dev/null || pkgs+=(postgresql)

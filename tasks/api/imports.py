@@ -27,6 +27,7 @@ from departments.models import Department, DepartmentGroup, UnresolvedName
 from departments.unresolved import unresolved_name_rows
 from tasks import import_selectors
 from tasks.models import Measure, PendingAssignment, PolicyUpload
+from tasks.parsing.reading import SUPPORTED_HINT
 from tasks.services import imports as import_services
 
 
@@ -73,7 +74,7 @@ class PolicyUploadListSerializer(PolicyUploadSerializer):
 
 
 class PolicyUploadInputSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="政策文件（.txt / .html / .htm / .docx）。")
+    file = serializers.FileField(help_text=f"政策文件（{SUPPORTED_HINT}）。")
 
 
 class ImportConfirmInputSerializer(serializers.Serializer):

@@ -41,6 +41,7 @@ _own = [
     path("progress/documents/<int:pk>/", views.DocumentProgressView.as_view(), name="progress-document-detail"),
     path("attachments/<int:pk>/download/", views.AttachmentDownloadView.as_view(), name="attachment-download"),
     path("documents/<int:pk>/export.xlsx", views.DocumentExportView.as_view(), name="document-export"),
+    path("overdue/export.xlsx", views.OverdueExportView.as_view(), name="overdue-export"),
 ]
 
 try:  # the import endpoints (another module) join here when present

@@ -11,18 +11,18 @@ from typing import Any
 from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.dates import local_today
 from common.errors import NotFoundError, PreconditionFailed, StaleWriteError
 from departments.models import DepartmentKind
-from tasks import selectors
+from tasks import exports, selectors
 from tasks.downloads import attachment_response
 from tasks.history import task_history
 from tasks.models import PolicyDocument, TargetReading
@@ -576,7 +576,7 @@ class OverdueView(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 # --- Exports ---
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = exports.XLSX
 
 PROGRESS_COLUMNS: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
     ("部门", lambda r: r["department"]["name"]),
@@ -594,14 +594,6 @@ PROGRESS_COLUMNS: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
 ]
 
 
-def _xlsx_response(wb: Workbook, filename: str) -> HttpResponse:
-    buf = io.BytesIO()
-    wb.save(buf)
-    response = HttpResponse(buf.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = _disposition(filename)
-    return response
-
-
 def _disposition(filename: str) -> str:
     from urllib.parse import quote
 
@@ -616,7 +608,7 @@ class DepartmentProgressExportView(APIView):
 
     @extend_schema(parameters=PROGRESS_PARAMS, responses={(200, XLSX): OpenApiTypes.BINARY,
                                                           (200, "text/csv"): OpenApiTypes.STR})
-    def get(self, request: Request) -> HttpResponse:
+    def get(self, request: Request) -> HttpResponse | FileResponse:
         rows = selectors.progress_by_department(**_progress_filters(request))
         header = [c[0] for c in PROGRESS_COLUMNS]
         table = [[fn(r) for _, fn in PROGRESS_COLUMNS] for r in rows]
@@ -624,51 +616,44 @@ class DepartmentProgressExportView(APIView):
             buf = io.StringIO()
             writer = csv.writer(buf)
             writer.writerow(header)
-            writer.writerows(table)
+            writer.writerows([exports.safe_cell(v) for v in line] for line in table)
             # UTF-8 with BOM: Excel on Windows then opens the Chinese text correctly.
             response = HttpResponse(("\ufeff" + buf.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = _disposition("部门进度统计.csv")
+            response["Content-Disposition"] = _disposition("部门进度.csv")
             return response
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "部门进度"
-        ws.append(header)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for line in table:
-            ws.append(line)
-        ws.column_dimensions["A"].width = 32
-        return _xlsx_response(wb, "部门进度统计.xlsx")
+        return exports.xlsx_response(exports.progress_xlsx(header, table), "部门进度.xlsx")
 
 
 class DocumentExportView(APIView):
-    """GET /documents/{id}/export.xlsx: the 任务分解表 of one document."""
+    """GET /documents/{id}/export.xlsx: the 任务分解表 of one document (tasks/exports.py, imports back)."""
 
     permission_classes = BASE_PERMISSIONS
-    HEADER = ["序号", "重点任务", "牵头单位", "责任单位", "完成时限", "进展情况", "状态"]
 
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
-    def get(self, request: Request, pk: int) -> HttpResponse:
+    def get(self, request: Request, pk: int) -> FileResponse:
         document = PolicyDocument.objects.filter(pk=pk).first()
         if document is None:
             raise NotFoundError("文件不存在。")
-        rows = selectors.document_export_rows(
-            document_id=pk, scope=selectors.task_scope_q(user=request.user, token=request_token(request))
+        scope = selectors.task_scope_q(user=request.user, token=request_token(request))
+        return exports.xlsx_response(exports.document_xlsx(document, scope=scope), f"{document.title}-任务分解表.xlsx")
+
+
+class OverdueExportView(GenericAPIView):
+    """GET /overdue/export.xlsx (督查室): the 逾期清单 with the same filters and ordering as GET /overdue/."""
+
+    permission_classes = [*BASE_PERMISSIONS, IsSupervisor]
+    filterset_class = TaskFilterSet
+    ordering_fields = OverdueView.ordering_fields
+    pagination_class = None
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.overdue_tasks(user=self.request.user, token=request_token(self.request))
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
+    def get(self, request: Request) -> FileResponse:
+        today = local_today()
+        tasks = self.filter_queryset(self.get_queryset()).iterator(chunk_size=exports.CHUNK)
+        built = exports.overdue_xlsx(
+            tasks, today=today, escalation=selectors.escalation_state_for, labels=selectors.ESCALATION_LABELS
         )
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "任务分解表"
-        ws.append([document.title])
-        ws.append(self.HEADER)
-        for cell in ws[2]:
-            cell.font = Font(bold=True)
-        for r in rows:
-            task_text = f"{r['label']} {r['title']}".strip()
-            ws.append([r["index"], task_text, r["lead"], r["responsible"], r["deadline"], r["progress"], r["status"]])
-        wrap = Alignment(wrap_text=True, vertical="top")
-        for row in ws.iter_rows(min_row=3):
-            for cell in row:
-                cell.alignment = wrap
-        for col, width in zip("ABCDEFG", (6, 50, 24, 30, 16, 50, 12), strict=True):
-            ws.column_dimensions[col].width = width
-        return _xlsx_response(wb, f"{document.title}-任务分解表.xlsx")
+        return exports.xlsx_response(built, f"逾期清单-{today:%Y%m%d}.xlsx")

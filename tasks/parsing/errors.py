@@ -12,7 +12,10 @@ __all__ = ["PolicyParseError"]
 class PolicyParseError(ValueError):
     """A document could not be read; ``code`` says why, ``str(err)`` says it in Chinese.
 
-    Codes: ``empty``, ``binary``, ``too_large``, ``unsupported_format``, ``bad_docx``, ``decode``.
+    Codes: ``empty``, ``binary``, ``too_large``, ``unsupported_format``, ``decode``, ``internal``;
+    per format ``bad_docx``, ``bad_sheet``, ``no_table`` (no 任务分解表 header found), ``bad_pdf``,
+    ``scanned_pdf`` (no text layer), ``bad_ofd``, ``bad_doc``, ``converter_missing`` / ``convert_failed``
+    (.doc/.wps converter), ``encrypted`` (password-protected workbook or PDF), ``zip_bomb``.
     """
 
     def __init__(self, code: str, message: str) -> None:

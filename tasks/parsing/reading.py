@@ -20,10 +20,14 @@ from pathlib import PurePath
 
 from .errors import PolicyParseError
 
-__all__ = ["SUPPORTED_EXTENSIONS", "decode_bytes", "html_to_text", "read_document"]
+__all__ = ["SUPPORTED_EXTENSIONS", "SUPPORTED_HINT", "decode_bytes", "html_to_text", "read_document"]
 
 SUPPORTED_EXTENSIONS = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".docx": "docx"}
-_SUPPORTED_HINT = "支持 .txt、.html、.htm、.docx"
+SUPPORTED_EXTENSIONS.update({".doc": "doc", ".wps": "wps", ".pdf": "pdf", ".ofd": "ofd"})  # pdf.py, ofd.py, legacy.py
+SUPPORTED_EXTENSIONS.update({".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".et": "et", ".csv": "csv"})  # sheets.py
+# The one list shown to users (upload form, API, commands, errors): every extension above but the .text alias.
+SUPPORTED_HINT = "支持 " + "、".join(ext for ext in SUPPORTED_EXTENSIONS if ext != ".text")
+_SUPPORTED_HINT = SUPPORTED_HINT
 
 
 def _size_label(max_bytes: int) -> str:
@@ -52,6 +56,12 @@ def read_document(data: bytes, filename: str, *, max_bytes: int) -> tuple[str, s
     if fmt == "docx":
         text = docx_to_text(data)
         encoding: str | None = "utf-8"
+    elif fmt in ("xlsx", "xls", "et", "csv"):  # spreadsheets: sheets.py
+        from .sheets import sheet_to_text
+
+        text, encoding = sheet_to_text(data, filename, fmt)
+    elif fmt in ("pdf", "ofd", "doc", "wps"):  # layout and legacy formats: their own modules
+        text, encoding = _read_layout_or_legacy(data, fmt)
     else:
         text, encoding = decode_bytes(data, html=fmt == "html")
         if fmt == "html":
@@ -59,6 +69,20 @@ def read_document(data: bytes, filename: str, *, max_bytes: int) -> tuple[str, s
     if not text.strip():
         raise PolicyParseError("empty", "文件为空。")
     return text, encoding, fmt
+
+
+def _read_layout_or_legacy(data: bytes, fmt: str) -> tuple[str, str | None]:
+    if fmt == "pdf":
+        from .pdf import pdf_to_text
+
+        return pdf_to_text(data), None
+    if fmt == "ofd":
+        from .ofd import ofd_to_text
+
+        return ofd_to_text(data), None
+    from .legacy import doc_to_text
+
+    return doc_to_text(data, fmt)
 
 
 # --- Encoding detection -------------------------------------------------------------------

@@ -363,6 +363,8 @@ def find_task_rows(lines: list[str]) -> list[TaskRow]:
             if label is not None:
                 number = label.group(1) or label.group(2)
                 task_text = task_text[label.end() :]
+            if re.fullmatch(r"\([一二三四五六七八九十]{1,3}\)", number):  # a 序号 （一）: the path as printed
+                number = "（" + number[1:-1] + "）"
             out.append(
                 TaskRow(
                     line=block.start + h_idx + k,

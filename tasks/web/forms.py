@@ -9,6 +9,7 @@ from django import forms
 from accounts.models import User
 from departments.models import Department, DepartmentGroup
 from tasks.models import Light, PolicyDocument, TaskRole, TaskStatus
+from tasks.parsing.reading import SUPPORTED_HINT
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -230,7 +231,7 @@ class DecomposeForm(VersionedForm):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="政策文件", help_text="支持 .txt / .docx，文件内容不会在确认前写入任务。")
+    file = forms.FileField(label="政策文件", help_text=f"{SUPPORTED_HINT}；文件内容不会在确认前写入任务。")
 
 
 class NameMapForm(forms.Form):

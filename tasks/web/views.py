@@ -490,7 +490,9 @@ def overdue(request: HttpRequest) -> HttpResponse:
     for t in rows:
         level = state.get(t.pk, {}).get("level", "none")
         t.escalation = "" if level == "none" else task_selectors.ESCALATION_LABELS.get(level, level)  # type: ignore[attr-defined]
-    return _render(request, "web/overdue.html", "overdue", {"tasks": rows, "today": local_today()})
+    export = _api_url("tasks-api:overdue-export")
+    context = {"tasks": rows, "today": local_today(), "export_url": export}
+    return _render(request, "web/overdue.html", "overdue", context)
 
 
 # --- 部门进度 ---

@@ -90,7 +90,8 @@ def test_only_supervisors_may_import(city, client_for, liaison):
     [
         (b"", "empty.txt", 400, "empty"),
         (bytes(range(256)) * 40, "blob.txt", 400, "binary"),
-        (b"%PDF-1.7 ...", "doc.pdf", 400, "unsupported_format"),
+        (b"%PDF-1.7 ...", "doc.pdf", 400, "bad_pdf"),
+        (b"%PDF-1.7 ...", "doc.pages", 400, "unsupported_format"),
     ],
 )
 def test_bad_files_give_chinese_errors_and_store_nothing(city, sup, data, name, status, code):

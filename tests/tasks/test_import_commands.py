@@ -37,7 +37,7 @@ def _run(*args):
 
 def test_parse_policy_writes_gold_json_and_continues_after_a_bad_file(files, tmp_path):
     good = files("数字经济.txt", D.DOC_DIGITAL, "gbk")
-    bad = files("bad.pdf", b"%PDF-1.4")
+    bad = files("bad.pages", b"%PDF-1.4")
     empty = files("empty.txt", b"")
     out_dir = tmp_path / "out"
     out, err, exc = _run("parse_policy", bad, good, empty, "--out", str(out_dir))

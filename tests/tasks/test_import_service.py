@@ -146,7 +146,7 @@ def test_same_file_twice_creates_nothing(city):
     [
         (b"", "empty.txt", "empty"),
         (bytes(range(256)) * 40, "binary.txt", "binary"),
-        ("江海市方案\n一、重点任务\n".encode(), "doc.pdf", "unsupported_format"),
+        ("江海市方案\n一、重点任务\n".encode(), "doc.pages", "unsupported_format"),
         (b"PK\x03\x04not really a docx", "bad.docx", "bad_docx"),
     ],
 )

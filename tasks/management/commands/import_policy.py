@@ -6,12 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-# Django imports
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 # Module imports
 from accounts.models import User
 from common.errors import ConflictError, DomainError
+
+# Django imports
+from tasks.parsing.reading import SUPPORTED_HINT
 from tasks.services.imports import ImportResult, policy_import
 
 
@@ -19,7 +21,7 @@ class Command(BaseCommand):
     help = "导入政策文件：创建文件、措施、量化目标、任务，以及待识别名称和待分配措施。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("files", nargs="+", help="政策文件（.txt/.html/.htm/.docx）")
+        parser.add_argument("files", nargs="+", help=f"政策文件（{SUPPORTED_HINT}）")
         parser.add_argument("--create-missing-departments", action="store_true", help="把未识别的单位名称建为新部门")
         parser.add_argument("--confirm-update", action="store_true", help="确认用新版本更新同名/同文号的已有文件")
         parser.add_argument("--user", help="记为导入人的用户名")

@@ -14,13 +14,14 @@ from django.db import DatabaseError
 
 # Module imports
 from tasks.parsing.errors import PolicyParseError
+from tasks.parsing.reading import SUPPORTED_HINT
 
 
 class Command(BaseCommand):
     help = "解析政策文件，输出 JSON（DIR/<文件名>.json），或用 --explain 逐条说明依据；不写数据库。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("files", nargs="+", help="政策文件（.txt/.html/.htm/.docx）")
+        parser.add_argument("files", nargs="+", help=f"政策文件（{SUPPORTED_HINT}）")
         parser.add_argument("--out", help="输出目录（JSON）")
         parser.add_argument(
             "--explain",

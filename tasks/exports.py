@@ -1,0 +1,427 @@
+"""Spreadsheet exports: 任务分解表 of a document, 逾期清单 and 部门进度 — streamed and formula-safe.
+
+Guarantees, for every workbook built here:
+- **constant memory**: an openpyxl ``write_only`` workbook (rows go straight to a temporary file),
+  saved to an anonymous temporary file that the response streams and then deletes; the rows are
+  read from the database in chunks (a fixed number of queries per ``CHUNK`` measures or tasks);
+- **formula-safe**: a text cell that begins with ``= + - @``, a tab or a carriage return is written
+  with a leading ``'`` (CSV/formula injection: ``=HYPERLINK(…)`` in a progress report stays text);
+  characters that XML cannot hold (control characters) are removed instead of failing the export;
+- a header row that stays frozen, an autofilter over the table, column widths and wrapped text.
+
+The 任务分解表 is **one row per measure**, the shape offices exchange (and the shape the importer
+reads back: 序号 outline path, 重点任务 full text, 牵头单位 / 责任单位 as 、-joined printed names).
+Per-department state (status, percent, latest progress, 承办人) goes into that row as one
+``部门：…`` line per department, so the row count and the measures match the source document and
+the sheet imports back into the same measures and (department, role) pairs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from copy import copy
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.db.models import BooleanField, Case, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.http import FileResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from departments.naming import display_name
+from tasks.models import (
+    Measure,
+    PendingAssignment,
+    PolicyDocument,
+    ProgressReport,
+    Target,
+    Task,
+    TaskRole,
+    TaskStatus,
+)
+
+__all__ = [
+    "DOCUMENT_COLUMNS",
+    "OVERDUE_COLUMNS",
+    "XLSX",
+    "Column",
+    "document_rows",
+    "document_xlsx",
+    "overdue_xlsx",
+    "progress_xlsx",
+    "safe_cell",
+    "write_xlsx",
+    "xlsx_response",
+]
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHUNK = 200  # measures (or tasks) read per round of queries
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell value that a spreadsheet will not run: text beginning with = + - @ tab CR gets a leading '."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
+    return value
+
+
+# --- Writing a sheet ---
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: header text, width (characters) and kind (text, date, int, percent)."""
+
+    header: str
+    width: float
+    kind: str = "text"
+
+
+_TITLE_FONT = Font(bold=True, size=14)
+_SUBTITLE_FONT = Font(size=11)
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_THIN = Side(style="thin", color="999999")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_FORMATS = {"date": "yyyy-mm-dd", "percent": '0"%"', "int": "0"}
+
+
+def _cell(ws: WriteOnlyWorksheet, value: Any, column: Column | None = None, **style: Any) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=safe_cell(value))
+    for key, v in style.items():
+        setattr(cell, key, v)
+    if column is not None:
+        cell.number_format = _FORMATS.get(column.kind, "General")
+    return cell
+
+
+def _data_cells(ws: WriteOnlyWorksheet, columns: Sequence[Column]) -> Callable[[Sequence[Any]], list[WriteOnlyCell]]:
+    """A row builder that reuses one style per column (looking styles up per cell costs more than writing)."""
+    styles = [_cell(ws, None, c, alignment=_WRAP, border=_BORDER)._style for c in columns]
+
+    def build(values: Sequence[Any]) -> list[WriteOnlyCell]:
+        cells = []
+        for value, style in zip(values, styles, strict=True):
+            cell = WriteOnlyCell(ws, value=safe_cell(value))
+            cell._style = copy(style)
+            cells.append(cell)
+        return cells
+
+    return build
+
+
+def write_xlsx(
+    out: IO[bytes],
+    *,
+    sheet: str,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]],
+    title_lines: Sequence[str] = (),
+) -> int:
+    """Write one table to ``out`` as a streamed workbook; returns the number of data rows.
+
+    Layout: the title lines (first one large and bold), the header row, then the rows. Everything
+    above the first data row is frozen; the autofilter covers header and data.
+    """
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet)
+    # Widths and panes must be set before the first row: write-only sheets write them first.
+    for k, col in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(k)].width = col.width
+    header_row = len(title_lines) + 1
+    ws.freeze_panes = f"A{header_row + 1}"
+    for k, line in enumerate(title_lines):
+        ws.append([_cell(ws, line, font=_TITLE_FONT if k == 0 else _SUBTITLE_FONT)])
+    ws.append([_cell(ws, c.header, font=_HEADER_FONT, fill=_HEADER_FILL, alignment=_HEADER_ALIGN, border=_BORDER)
+               for c in columns])
+    count = 0
+    build = _data_cells(ws, columns)
+    for row in rows:
+        ws.append(build(row))
+        count += 1
+    last = get_column_letter(len(columns))
+    ws.auto_filter.ref = f"A{header_row}:{last}{header_row + max(count, 1)}"
+    wb.save(out)  # type: ignore[arg-type]  # openpyxl accepts a binary file object
+    return count
+
+
+def _temporary_xlsx(write: Callable[[IO[bytes]], Any]) -> IO[bytes]:
+    """Run ``write`` into an anonymous temporary file (deleted when closed), rewound for reading."""
+    tmp = tempfile.TemporaryFile(suffix=".xlsx")
+    try:
+        write(tmp)
+        tmp.seek(0)
+    except BaseException:
+        tmp.close()
+        raise
+    return tmp
+
+
+def xlsx_response(fileobj: IO[bytes], filename: str) -> FileResponse:
+    """Stream a built workbook as a download; the temporary file is closed (deleted) afterwards."""
+    safe_name = filename.replace("/", "／").replace("\\", "＼")
+    return FileResponse(fileobj, as_attachment=True, filename=safe_name, content_type=XLSX)
+
+
+# --- 任务分解表 ---
+
+DOCUMENT_COLUMNS = [
+    Column("序号", 12),
+    Column("重点任务", 60),
+    Column("牵头单位", 22),
+    Column("责任单位", 30),
+    Column("完成时限", 13, "date"),
+    Column("时限原文", 18),
+    Column("周期", 9),
+    Column("量化目标", 30),
+    Column("状态", 28),
+    Column("进度", 8, "percent"),
+    Column("最近进展", 45),
+    Column("承办人", 22),
+]
+
+_OPEN_ROLES = (TaskRole.LEAD, TaskRole.RESPONSIBLE)
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """One measure of the 任务分解表, as read (units are printed names, lead first)."""
+
+    path: str
+    text: str
+    lead: tuple[str, ...]
+    responsible: tuple[str, ...]
+    deadline: dt.date | None
+    deadline_text: str
+    recurrence: str
+    targets: tuple[str, ...]
+    status_lines: tuple[str, ...]
+    percent: int | None
+    progress_lines: tuple[str, ...]
+    owner_lines: tuple[str, ...]
+
+    def cells(self) -> list[Any]:
+        return [
+            self.path,
+            self.text,
+            "、".join(self.lead),
+            "、".join(self.responsible),
+            self.deadline if self.deadline else self.deadline_text,
+            self.deadline_text,
+            self.recurrence,
+            "\n".join(self.targets),
+            "\n".join(self.status_lines),
+            self.percent,
+            "\n".join(self.progress_lines),
+            "\n".join(self.owner_lines),
+        ]
+
+
+def _ordered_names(names: list[str], printed: list[str]) -> list[str]:
+    """Unique names, in the order the document printed them (names it did not print come last)."""
+    position = {display_name(n): k for k, n in enumerate(printed)}
+    unique = list(dict.fromkeys(n for n in names if n))
+    return sorted(unique, key=lambda n: (position.get(n, len(position)), unique.index(n)))
+
+
+def _measure_row(m: Measure, tasks: list[Task], pending: list[PendingAssignment]) -> DocumentRow:
+    units: dict[str, list[str]] = {TaskRole.LEAD: [], TaskRole.RESPONSIBLE: []}
+    for t in tasks:
+        units[t.role].append(t.printed_name or t.department.name)
+    for p in pending:
+        units[p.role].append(p.printed_name)
+    lead = _ordered_names(units[TaskRole.LEAD], m.lead_printed or [])
+    responsible = [
+        n for n in _ordered_names(units[TaskRole.RESPONSIBLE], m.responsible_printed or []) if n not in lead
+    ]
+    tasks = sorted(tasks, key=lambda t: (t.role != TaskRole.LEAD, t.department.order, t.department.name, t.pk))
+    status_lines = [f"{t.department.name}：{t.get_status_display()} {t.percent}%" for t in tasks]
+    status_lines += [f"{p.printed_name}：单位待识别，未交办" for p in pending]
+    if not status_lines:
+        status_lines = ["未分配"]
+    counted = [t.percent for t in tasks if t.status != TaskStatus.CANCELLED]
+    percent = round(sum(counted) / len(counted)) if counted else None
+    visible = [t for t in tasks if getattr(t, "in_scope", True)]
+    progress = [
+        f"{t.department.name}：{text}" for t in visible if (text := getattr(t, "last_report_text", None))
+    ]
+    owners = [
+        f"{t.department.name}：{t.owner.full_name or t.owner.username}" for t in visible if t.owner is not None
+    ]
+    return DocumentRow(
+        path="/".join(m.path) or m.label,
+        text=m.text or m.title,
+        lead=tuple(lead),
+        responsible=tuple(responsible),
+        deadline=m.deadline,
+        deadline_text=m.deadline_text,
+        recurrence=m.get_recurrence_display() if m.recurrence else "",
+        targets=tuple(t.text for t in m.targets.all()),
+        status_lines=tuple(status_lines),
+        percent=percent,
+        progress_lines=tuple(progress),
+        owner_lines=tuple(owners),
+    )
+
+
+def document_rows(*, document_id: int, scope: Q | None = None, chunk: int = CHUNK) -> Iterator[DocumentRow]:
+    """The 任务分解表 rows of a document, one per measure in outline order (sections are not rows).
+
+    Units: every lead/responsible task (its printed name, or the department's name for a manual
+    assignment) and every OPEN unresolved name (PendingAssignment) — an unknown unit is shown,
+    never dropped. Document-wide *suggestions* are not assignments and are left out (importing
+    them back would assign them). Sub-tasks (分解承办) are internal to a department: not shown.
+    Statuses and percent are shown for every task; progress text and 承办人 only for tasks in
+    ``scope`` (the caller's). Four queries per ``chunk`` measures.
+    """
+    ids = list(
+        Measure.objects.filter(document_id=document_id, kind=Measure.Kind.MEASURE)
+        .order_by("order", "id")
+        .values_list("id", flat=True)
+    )
+    last_report = Subquery(
+        ProgressReport.objects.filter(task_id=OuterRef("pk")).order_by("-created_at", "-id").values("progress")[:1]
+    )
+    in_scope: Any = (
+        Case(When(scope, then=Value(True)), default=Value(False), output_field=BooleanField())
+        if scope  # an empty Q (a supervisor's scope) means everything
+        else Value(True, output_field=BooleanField())
+    )
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        measures = (
+            Measure.objects.filter(pk__in=part)
+            .order_by("order", "id")
+            .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("order", "id")))
+        )
+        tasks: dict[int, list[Task]] = {}
+        for t in (
+            Task.objects.filter(measure_id__in=part, role__in=_OPEN_ROLES)
+            .select_related("department", "owner")
+            .annotate(last_report_text=last_report, in_scope=in_scope)
+            .order_by("id")
+        ):
+            tasks.setdefault(t.measure_id, []).append(t)
+        pending: dict[int, list[PendingAssignment]] = {}
+        for p in PendingAssignment.objects.filter(
+            measure_id__in=part,
+            status=PendingAssignment.Status.OPEN,
+            reason=PendingAssignment.Reason.UNRESOLVED,
+            role__in=_OPEN_ROLES,
+        ).order_by("id"):
+            pending.setdefault(p.measure_id, []).append(p)
+        for m in measures:
+            yield _measure_row(m, tasks.get(m.pk, []), pending.get(m.pk, []))
+
+
+def document_xlsx(document: PolicyDocument, *, scope: Q | None = None) -> IO[bytes]:
+    """The 任务分解表 workbook of ``document`` in a temporary file (title row, 文号 row, header, rows)."""
+    title_lines = [document.title] + ([document.doc_number] if document.doc_number else [])
+    rows = (r.cells() for r in document_rows(document_id=document.pk, scope=scope))
+    return _temporary_xlsx(
+        lambda out: write_xlsx(out, sheet="任务分解表", columns=DOCUMENT_COLUMNS, rows=rows, title_lines=title_lines)
+    )
+
+
+# --- 逾期清单 ---
+
+OVERDUE_COLUMNS = [
+    Column("序号", 6, "int"),
+    Column("责任部门", 22),
+    Column("角色", 8),
+    Column("文件", 30),
+    Column("编号", 12),
+    Column("措施", 45),
+    Column("完成时限", 13, "date"),
+    Column("逾期（工作日）", 10, "int"),
+    Column("状态", 12),
+    Column("进度", 8, "percent"),
+    Column("承办人", 12),
+    Column("督办级别", 14),
+    Column("最近报送", 13, "date"),
+    Column("最近进展", 45),
+]
+
+
+def _local_date(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        from django.utils import timezone
+
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def _overdue_rows(
+    tasks: Iterable[Task], escalation: Callable[[Sequence[Task]], dict[int, dict[str, Any]]], labels: dict[str, str]
+) -> Iterator[list[Any]]:
+    number = 0
+    batch: list[Task] = []
+
+    def flush() -> Iterator[list[Any]]:
+        nonlocal number
+        state = escalation(batch)
+        for t in batch:
+            number += 1
+            level = state.get(t.pk, {}).get("level", "none")
+            yield [
+                number,
+                t.department.name,
+                t.get_role_display(),
+                t.measure.document.title,
+                "/".join(t.measure.path) or t.measure.label,
+                t.measure.title,
+                t.deadline,
+                getattr(t, "days_overdue", None),
+                t.get_status_display(),
+                t.percent,
+                (t.owner.full_name or t.owner.username) if t.owner else "",
+                "" if level == "none" else labels.get(level, level),
+                _local_date(getattr(t, "last_report_at", None)),
+                getattr(t, "last_report_text", None) or "",
+            ]
+        batch.clear()
+
+    for t in tasks:
+        batch.append(t)
+        if len(batch) >= CHUNK:
+            yield from flush()
+    if batch:
+        yield from flush()
+
+
+def overdue_xlsx(
+    tasks: Iterable[Task],
+    *,
+    today: dt.date,
+    escalation: Callable[[Sequence[Task]], dict[int, dict[str, Any]]],
+    labels: dict[str, str],
+) -> IO[bytes]:
+    """逾期清单: one row per overdue task (as filtered by the caller), escalation read per chunk of tasks."""
+    title = [f"逾期清单（截至 {today:%Y年%m月%d日}）"]
+    rows = _overdue_rows(tasks, escalation, labels)
+    return _temporary_xlsx(
+        lambda out: write_xlsx(out, sheet="逾期清单", columns=OVERDUE_COLUMNS, rows=rows, title_lines=title)
+    )
+
+
+# --- 部门进度 ---
+
+
+def progress_xlsx(header: Sequence[str], table: Iterable[Sequence[Any]]) -> IO[bytes]:
+    """部门进度: the header (first column 部门, wide) and one row per department."""
+    columns = [Column(h, 32 if k == 0 else 11) for k, h in enumerate(header)]
+    return _temporary_xlsx(lambda out: write_xlsx(out, sheet="部门进度", columns=columns, rows=table))
