@@ -50,6 +50,8 @@ class ReminderKind(models.TextChoices):
     HANDLER_ASSIGNED = "handler_assigned", "指派承办"
     URGED = "urged", "催办"
     DEADLINE_CHANGED = "deadline_changed", "完成时限调整"
+    # 考核 (assessment/bulletins.py): an issued 情况通报 naming the department.
+    BULLETIN = "bulletin", "情况通报"
     # One message per person listing their held (待汇总) notices, for people who chose 每日汇总.
     PERSONAL_DIGEST = "personal_digest", "通知汇总"
 

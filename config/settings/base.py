@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "tasks",
     "reminders",
     "workdays",
+    "assessment",
 ]
 
 MIDDLEWARE = [
@@ -191,7 +192,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Task modules are listed explicitly: our domain app is called `tasks`, and no module is named tasks.py.
-CELERY_IMPORTS: list[str] = ["reminders.jobs", "tasks.jobs"]
+CELERY_IMPORTS: list[str] = ["reminders.jobs", "tasks.jobs", "assessment.jobs"]
 # The reminder schedule, in code; DatabaseScheduler copies it into django-celery-beat's tables at start.
 # CELERY_TIMEZONE is Asia/Shanghai, so crontab times are Beijing times. Run exactly ONE beat.
 # DUBAN_REMINDERS_BEAT_SECONDS (tests only) replaces both entries by a fast fixed interval.
@@ -222,6 +223,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-uploads": {
         "task": "tasks.purge_uploads",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # Daily at 01:10 Beijing time: 考核 scores of the month/quarter/year that ended yesterday (once each).
+    "assessment-closed-periods": {
+        "task": "assessment.compute_closed_periods",
+        "schedule": crontab(hour=1, minute=10),
     },
 }
 # Parallel delivery jobs started by each sweep (SELECT … SKIP LOCKED splits the rows between them).

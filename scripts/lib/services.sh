@@ -155,6 +155,16 @@ duban_ensure_optional_converters() {
     return 0
 }
 
+duban_ensure_chromium() {
+    # The browser tests (tests/browser/, marker `browser`) drive Debian's Chromium through Playwright;
+    # no browser is ever downloaded. Required: without it the browser tests fail, they do not skip.
+    command -v "${DUBAN_CHROMIUM:-/usr/bin/chromium}" >/dev/null 2>&1 && return 0
+    _duban_apt_install chromium || {
+        duban_err "Chromium is required for the browser tests (Debian: apt-get install chromium)."
+        return 1
+    }
+}
+
 duban_ensure_pg_redis_packages() {
     local pkgs=() d r
     _duban_find_pg_bin_dir >/dev/null || pkgs+=(postgresql)

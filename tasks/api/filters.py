@@ -20,7 +20,8 @@ from tasks.selectors import my_tasks_q
 
 
 class TaskFilterSet(filters.FilterSet):
-    """?department=&role=&status=&light=&overdue=&deadline_after=&deadline_before=&document=&owner=&q=&mine=&parent="""
+    """?department=&role=&status=&light=&overdue=&deadline_after=&deadline_before=&document=&owner=&q=&mine=&parent=
+    &days_overdue_min="""
 
     department = filters.NumberFilter(field_name="department_id", label="部门 ID")
     department_kind = filters.ChoiceFilter(field_name="department__kind", choices=DepartmentKind.choices)
@@ -35,6 +36,9 @@ class TaskFilterSet(filters.FilterSet):
     q = filters.CharFilter(method="search", label="搜索（措施标题、部门、原文单位名称）")
     mine = filters.BooleanFilter(method="filter_mine", label="我的待办：本人为承办人（主办/协办）的未办结任务")
     parent = filters.NumberFilter(field_name="parent_id", label="上级任务 ID（列出其直接分解任务）")
+    days_overdue_min = filters.NumberFilter(
+        field_name="days_overdue", lookup_expr="gte", label="逾期工作日数不少于（按工作日计，未逾期为 0）"
+    )
 
     class Meta:
         model = Task

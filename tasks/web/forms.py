@@ -61,6 +61,50 @@ class TaskFilterForm(forms.Form):
             del self.fields["department"]
 
 
+class OverdueFilterForm(forms.Form):
+    """GET filters and sort of the 逾期清单. Field names are the API's (tasks/api/filters.py TaskFilterSet and
+    OverdueView.ordering_fields), so the same query string drives the page and /api/v1/overdue/export.xlsx."""
+
+    ORDERINGS = [
+        ("-days_overdue", "逾期工作日（多→少）"), ("days_overdue", "逾期工作日（少→多）"),
+        ("deadline", "完成时限（早→晚）"), ("-deadline", "完成时限（晚→早）"),
+        ("department", "责任部门（按部门顺序）"), ("-department", "责任部门（倒序）"),
+    ]
+    DEFAULT_ORDERING = "-days_overdue"
+
+    department = forms.ModelChoiceField(
+        label="部门", required=False, queryset=Department.objects.filter(active=True), empty_label="全部"
+    )
+    document = forms.ModelChoiceField(label="文件", required=False, queryset=PolicyDocument.objects.all(),
+                                      empty_label="全部")
+    days_overdue_min = forms.IntegerField(
+        label="逾期至少（工作日）", required=False, min_value=1, max_value=10000,
+        widget=forms.NumberInput(attrs={"placeholder": "如 10", "inputmode": "numeric"}),
+    )
+    light = forms.ChoiceField(
+        label="灯色", required=False,
+        choices=[("", "全部"), (Light.RED, "红灯"), (Light.YELLOW, "黄灯"), (Light.GREEN, "绿灯")],
+    )
+    role = forms.ChoiceField(label="角色", required=False, choices=[("", "全部")] + list(TaskRole.choices))
+    status = forms.ChoiceField(
+        label="状态", required=False,
+        choices=[("", "全部")] + [(v, label) for v, label in TaskStatus.choices
+                                  if v not in (TaskStatus.FINISHED, TaskStatus.CANCELLED)],
+    )
+    ordering = forms.ChoiceField(label="排序", required=False, choices=ORDERINGS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["document"]).queryset = PolicyDocument.objects.only("id", "title")
+
+
+class DocumentFilterForm(forms.Form):
+    """GET filter of the 政策文件 list."""
+
+    q = forms.CharField(label="关键词", required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"placeholder": "标题、文号、发文单位"}))
+
+
 # --- Task actions (each posts the task version it was rendered with) ---
 
 

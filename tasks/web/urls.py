@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import dashboard_views, overdue_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -13,10 +13,14 @@ urlpatterns = [
     path("tasks/<int:task_id>/act/<str:action>/", views.task_action, name="task_action"),
     path("tasks/<int:task_id>/targets/<int:target_id>/reading/", views.target_reading, name="target_reading"),
     path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment_download"),
-    path("overdue/", views.overdue, name="overdue"),
+    path("overdue/", overdue_views.overdue, name="overdue"),
     path("progress/", views.progress, name="progress"),
     path("documents/", views.document_list, name="document_list"),
     path("documents/<int:document_id>/", views.document_detail, name="document_detail"),
+    path("documents/<int:document_id>/battle-map/", dashboard_views.battle_map, name="battle_map"),
+    path("documents/<int:document_id>/battle-map/xlsx/", dashboard_views.battle_map_xlsx, name="battle_map_xlsx"),
+    path("cockpit/", dashboard_views.cockpit, name="cockpit"),
+    path("cockpit/red/<str:period>/", dashboard_views.cockpit_red_month, name="cockpit_red_month"),
     path("imports/new/", views.import_new, name="import_new"),
     path("imports/<int:upload_id>/", views.import_preview, name="import_preview"),
     path("names/", views.names, name="names"),

@@ -128,8 +128,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _filtered_tasks(request: HttpRequest, params: Any) -> tuple[forms.TaskFilterForm, QuerySet[Task]]:
     """The user's tasks narrowed by the task-list filters in `params` (GET of the list, or the bulk form)."""
-    sup = is_supervisor(request.user)
-    form = forms.TaskFilterForm(params or None, show_department=sup)
+    # The 部门 filter for whoever can see other departments' tasks (督查室; a lead or splitting unit),
+    # so a leader's 驾驶舱 bar for a partner department opens that department's tasks. Scope still applies.
+    many = is_supervisor(request.user) or web_selectors.may_urge_some(user=_me(request))
+    form = forms.TaskFilterForm(params or None, show_department=many)
     qs: QuerySet[Task] = task_selectors.task_list_for_user(user=_me(request))
     if form.is_valid():
         f = form.cleaned_data
@@ -178,22 +180,40 @@ def task_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def tasks_urge(request: HttpRequest) -> HttpResponse:
-    """批量催办: every task of the current task-list filter that the user may urge, with one message."""
+    """批量催办 with one message: the ticked `task_ids` (逾期清单's 催办所选), or else every task of the task-list
+    filter in `querystring`. Either way only open tasks in the user's scope; other ids are ignored, never urged."""
     params = request.POST.copy()
     form = forms.BulkUrgeForm(params)
-    back = f"{reverse('web:task_list')}?{request.POST.get('querystring', '')}"
+    querystring = request.POST.get("querystring", "")
+    back_to = "web:overdue" if request.POST.get("return_to") == "overdue" else "web:task_list"
+    back = f"{reverse(back_to)}?{querystring}"
+    # selection=ids (the 逾期清单 form) never falls back to the filter, even when nothing is ticked.
+    by_ids = request.POST.get("selection") == "ids" or "task_ids" in request.POST
+    ids = {int(x) for x in request.POST.getlist("task_ids") if x.isdigit()} if by_ids else set()
+    if by_ids and not ids:
+        messages.error(request, "请先勾选要催办的任务。")
+        return redirect(back)
     if not form.is_valid():
         messages.error(request, "请填写催办内容。")
         return redirect(back)
-    _, qs = _filtered_tasks(request, QueryDict(request.POST.get("querystring", "")))
+    if by_ids:
+        if len(ids) > oversight.BULK_URGE_MAX:
+            messages.error(request, f"一次最多催办 {oversight.BULK_URGE_MAX} 项任务。")
+            return redirect(back)
+        qs = task_selectors.task_list_for_user(user=_me(request)).filter(pk__in=ids).order_by("id")
+    else:
+        _, qs = _filtered_tasks(request, QueryDict(querystring))
     qs = qs.exclude(status__in=[TaskStatus.FINISHED, TaskStatus.CANCELLED])
+    chosen = list(qs[: oversight.BULK_URGE_MAX + 1])
+    ignored = len(ids - {t.pk for t in chosen}) if by_ids else 0
     try:
-        result = oversight.tasks_urge_bulk(actor=_me(request), tasks=qs[: oversight.BULK_URGE_MAX + 1],
-                                           message=form.cleaned_data["message"])
+        result = oversight.tasks_urge_bulk(actor=_me(request), tasks=chosen, message=form.cleaned_data["message"])
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.message + (f"（{ignored} 项不在您的范围内或已办结，已忽略）" if ignored else ""))
         return redirect(back)
     text = f"已催办 {len(result.urged)} 项任务。"
+    if ignored:
+        text += f"{ignored} 项不在您的范围内或已办结，未催办。"
     if result.skipped:
         text += f"跳过 {len(result.skipped)} 项（" + "；".join(sorted(set(result.skipped.values()))[:3]) + "）。"
     messages.success(request, text)
@@ -479,20 +499,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
     return attachment_response(attachment)
 
 
-# --- 逾期清单 ---
-
-
-@supervisor_required
-def overdue(request: HttpRequest) -> HttpResponse:
-    """逾期清单 (督查室): overdue tasks with days overdue, escalation level and last report."""
-    rows = _decorate(task_selectors.overdue_tasks(user=_me(request)))
-    state = task_selectors.escalation_state_for(rows)
-    for t in rows:
-        level = state.get(t.pk, {}).get("level", "none")
-        t.escalation = "" if level == "none" else task_selectors.ESCALATION_LABELS.get(level, level)  # type: ignore[attr-defined]
-    export = _api_url("tasks-api:overdue-export")
-    context = {"tasks": rows, "today": local_today(), "export_url": export}
-    return _render(request, "web/overdue.html", "overdue", context)
+# --- 逾期清单: tasks/web/overdue_views.py ---
 
 
 # --- 部门进度 ---
@@ -524,8 +531,15 @@ def progress(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def document_list(request: HttpRequest) -> HttpResponse:
-    """文件列表 with measure and task counts."""
-    return _render(request, "web/document_list.html", "documents", {"documents": task_selectors.document_list()})
+    """文件列表 with measure and task counts, newest first, filtered by ?q= and paginated (filters stay in the URL)."""
+    form = forms.DocumentFilterForm(request.GET or None)
+    qs = task_selectors.document_list()
+    q = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(doc_number__icontains=q) | Q(issuer__icontains=q))
+    page = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return _render(request, "web/document_list.html", "documents",
+                   {"form": form, "page": page, "documents": page.object_list, "filtered": bool(q)})
 
 
 @login_required

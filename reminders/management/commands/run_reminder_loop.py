@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from assessment.scoring import compute_closed_periods
 from reminders.services import reminder_deliver_pending, reminder_send_personal_digests, reminder_sweep
 from tasks.services.imports import policy_uploads_purge
 from tasks.services.snapshots import light_snapshot_month_end
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                 # What beat's daily "lights-snapshot" entry does with Celery (idempotent, cheap when done).
                 light_snapshot_month_end()
                 policy_uploads_purge()  # beat's daily "purge-uploads" (one DELETE on a small table)
+                compute_closed_periods()  # beat's daily "assessment-closed-periods" (once per ended period)
                 if swept.created or stats.sent or stats.failed:
                     self.stdout.write(
                         f"reminders: created={swept.created} sent={stats.sent} skipped={stats.skipped} "
