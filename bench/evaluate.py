@@ -6,7 +6,7 @@
 
 Sets: `seeds` (../shared/seeds + ../shared/gold, the development set) and `corpus` (../shared/corpus/docs
 + ../shared/corpus/gold, 14 real documents nobody on the project wrote). Every document is parsed with
-tasks.parsing, written as NAME.json (`to_gold_dict`) and scored by ../shared/tools/score_extraction.py.
+policyparse, written as NAME.json (`to_gold_dict`) and scored by ../shared/tools/score_extraction.py.
 Exit status 2 when ../shared (or a set, or the scorer) is missing or the scorer fails.
 """
 
@@ -28,7 +28,7 @@ SETS = {
 }
 sys.path.insert(0, str(REPO))
 
-from tasks.parsing import parse_document, to_gold_dict  # noqa: E402
+from policyparse import parse_document, to_gold_dict  # noqa: E402
 
 
 def score(name: str, out: Path, *, verbose: bool) -> int:

@@ -17,8 +17,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tasks.parsing import parse_document  # noqa: E402
-from tasks.parsing.text import _fold_cached  # noqa: E402
+from policyparse import parse_document  # noqa: E402
+from policyparse.text import _fold_cached  # noqa: E402
 
 
 def main() -> int:

@@ -14,7 +14,7 @@ For each seed in ../shared/seeds/*.txt this renders, into a temporary folder, th
     pdf-copy        text copied out of a PDF: hard-wrapped at 32 characters, a running header and a
                     "— N —" page footer every 40 lines
     fullwidth       full-width digits and punctuation (２０２５年、１．)
-parses every variant with tasks.parsing, writes NAME.json under the gold stem and scores the set
+parses every variant with policyparse, writes NAME.json under the gold stem and scores the set
 with ../shared/tools/score_extraction.py against ../shared/gold; one overall line per format.
 The seed texts are read at run time and never stored in the repository.
 """
@@ -268,7 +268,7 @@ def render(fmt: str, folder: Path) -> list[Path]:
 
 
 def predict(paths: list[Path], out: Path) -> None:
-    from tasks.parsing import parse_document, to_gold_dict
+    from policyparse import parse_document, to_gold_dict
 
     for path in paths:
         data = to_gold_dict(parse_document(path.read_bytes(), path.name), path.name)

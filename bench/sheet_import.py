@@ -27,7 +27,7 @@ import openpyxl
 from django.core.management import call_command
 
 from departments.demo import DEMO_DEPARTMENTS, load_demo_city
-from tasks.parsing.reading import read_document
+from policyparse import read_document
 from tasks.services.imports import parse_upload, policy_import
 
 _CN = "零一二三四五六七八九十"

@@ -25,6 +25,7 @@ from accounts.models import User
 from .models import Channel, ChannelConfig, ReminderKind, ReminderLog
 from .preferences import DEFAULT_PREF, preferences_for
 from .schedule import next_allowed
+from .services import enqueue_delivery, event_date_key, rule_book
 
 # Events the department's group robots hear about (the reviewers' and 督查室's own notices stay personal).
 HOOK_EVENT_KINDS = frozenset(
@@ -42,27 +43,11 @@ HOOK_EVENT_KINDS = frozenset(
 REASSIGN_REPLACES_NOTICE = "已由改派通知代替"
 
 
-def event_date_key(event_id: int) -> str:
-    return f"ev:{event_id}"
-
-
-def event_id_from(date_key: str) -> int | None:
-    """The AuditEvent id of an event row's date key ("ev:123" → 123), else None."""
-    if not date_key.startswith("ev:"):
-        return None
-    try:
-        return int(date_key[3:])
-    except ValueError:
-        return None
-
-
 def record_event(*, event: Any, kind: str, user_ids: Iterable[int]) -> int:
     """Insert the notice rows for one event (inside the caller's transaction); returns how many were new.
 
     Delivery is enqueued after commit (a no-op without a broker: the in-process loop delivers).
     """
-    from .services import rule_book
-
     task = event.task
     if task is None:
         return 0
@@ -115,8 +100,6 @@ def record_event(*, event: Any, kind: str, user_ids: Iterable[int]) -> int:
     ReminderLog.objects.bulk_create(rows, ignore_conflicts=True)
     created = ReminderLog.objects.filter(task=task, date_key=date_key).count() - before
     if any(r.status == ReminderLog.Status.PENDING for r in rows):
-        from .services import enqueue_delivery
-
         transaction.on_commit(lambda: enqueue_delivery(fanout=1))
     return created
 

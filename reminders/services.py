@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from celery import current_app
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import BooleanField, CharField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q, Value
@@ -32,7 +33,6 @@ from tasks.lights import overdue_q
 from tasks.models import CLOSED_STATUSES, AuditEvent, PolicyDocument, ProgressReport, Task, TaskStatus, Urge
 
 from . import channels
-from .events import event_id_from
 from .models import (
     BATCH_KINDS,
     EVENT_KINDS,
@@ -987,6 +987,23 @@ def notification_mark_read(*, user: User, notification_ids: list[int] | None = N
     return qs.update(read_at=timezone.now())
 
 
+# --- Date keys of workflow-event rows (written by reminders.events, read back when delivering) ---
+
+
+def event_date_key(event_id: int) -> str:
+    return f"ev:{event_id}"
+
+
+def event_id_from(date_key: str) -> int | None:
+    """The AuditEvent id of an event row's date key ("ev:123" → 123), else None."""
+    if not date_key.startswith("ev:"):
+        return None
+    try:
+        return int(date_key[3:])
+    except ValueError:
+        return None
+
+
 # --- Enqueueing (never lets a broker outage break the caller) ---
 
 
@@ -995,28 +1012,30 @@ def broker_available() -> bool:
     return bool(getattr(settings, "REDIS_URL", ""))
 
 
-def safe_enqueue(job: Any, *args: Any, **kwargs: Any) -> bool:
-    """apply_async that logs and swallows broker errors: the next sweep catches up with anything lost."""
+# The jobs are sent by name, not imported: reminders.jobs imports this module, so the dependency points one way
+# (jobs → services). The names are the ones in reminders/jobs.py's @shared_task(name=...).
+SWEEP_JOB = "reminders.sweep"
+DELIVER_PENDING_JOB = "reminders.deliver_pending"
+
+
+def safe_enqueue(job_name: str, *args: Any, **kwargs: Any) -> bool:
+    """send_task that logs and swallows broker errors: the next sweep catches up with anything lost."""
     if not broker_available():
         return False
     try:
-        job.apply_async(args=args, kwargs=kwargs, retry=False)
+        current_app.send_task(job_name, args=args, kwargs=kwargs, retry=False)
     except Exception:
-        logger.warning("could not enqueue %s; the next reminder sweep will catch up", job.name, exc_info=True)
+        logger.warning("could not enqueue %s; the next reminder sweep will catch up", job_name, exc_info=True)
         return False
     return True
 
 
 def enqueue_sweep() -> bool:
     """Ask a worker to sweep now (after a rule change)."""
-    from .jobs import reminders_sweep_job
-
-    return safe_enqueue(reminders_sweep_job)
+    return safe_enqueue(SWEEP_JOB)
 
 
 def enqueue_delivery(fanout: int | None = None) -> int:
     """Start `fanout` parallel delivery jobs; SKIP LOCKED splits the pending rows between them."""
-    from .jobs import reminders_deliver_pending_job
-
     fanout = fanout or int(getattr(settings, "REMINDERS_DELIVERY_FANOUT", 2))
-    return sum(safe_enqueue(reminders_deliver_pending_job) for _ in range(fanout))
+    return sum(safe_enqueue(DELIVER_PENDING_JOB) for _ in range(fanout))

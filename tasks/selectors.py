@@ -544,3 +544,16 @@ def subtask_tree(*, task: Task, user: Any, token: Any = None, today: dt.date | N
     rollup = subtask_rollup(task, today)
     root["rollup"] = rollup
     return root
+
+
+def department_open_task_count() -> Any:
+    """Per department (OuterRef "pk"): its tasks not finished or cancelled, 0 when none; one subquery, no JOIN."""
+    open_tasks = (
+        Task.objects.filter(department_id=OuterRef("pk"))
+        .exclude(status__in=CLOSED_STATUSES)
+        .order_by()
+        .values("department_id")
+        .annotate(c=Count("*"))
+        .values("c")
+    )
+    return Coalesce(Subquery(open_tasks, output_field=IntegerField()), 0)

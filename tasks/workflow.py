@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts.models import DeptRole
+from accounts.roles import is_supervisor
 from common.errors import ConflictError, PermissionDeniedError
 
 from .models import Task, TaskAssignee, TaskRole, TaskStatus
@@ -60,11 +61,6 @@ ACTION_LABELS: dict[str, str] = {
 
 
 # --- Who: role checks (user, task) -> bool ---
-
-
-def is_supervisor(user: Any) -> bool:
-    """督查室 supervisors and superusers act on every task."""
-    return bool(getattr(user, "is_superuser", False) or getattr(user, "is_supervisor", False))
 
 
 def _member(user: Any, department_id: int | None) -> bool:

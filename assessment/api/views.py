@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tasks.api.permissions import IsSupervisor, TokenWritePermission, request_token
+from accounts.api.permissions import IsSupervisor, TokenWritePermission, request_token
 from tasks.exports import XLSX, Column, write_xlsx, xlsx_response
 
 from .. import bulletins as bulletin_services

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -13,8 +12,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.api.permissions import IsAdminOrReadOnly, IsSupervisor, TokenWritePermission
 from common.services import model_update
 from departments.models import Department, DepartmentGroup, DepartmentKind
+from departments.selectors import department_list
 from departments.services import (
     department_alias_add,
     department_alias_remove,
@@ -23,27 +24,10 @@ from departments.services import (
     department_group_set_members,
 )
 from departments.suggestions import suggest_departments
-from tasks.api.permissions import IsAdminOrReadOnly, IsSupervisor, TokenWritePermission
-from tasks.models import CLOSED_STATUSES, Task
 
 from . import serializers as s
 
 PERMISSIONS = [IsAdminOrReadOnly, TokenWritePermission]
-
-
-def department_list() -> QuerySet[Department]:
-    """Departments with aliases and group ids prefetched and their open task count annotated."""
-    open_tasks = (
-        Task.objects.filter(department_id=OuterRef("pk"))
-        .exclude(status__in=CLOSED_STATUSES)
-        .order_by()
-        .values("department_id")
-        .annotate(c=Count("*"))
-        .values("c")
-    )
-    return Department.objects.prefetch_related("aliases", "groups").annotate(
-        open_task_count=Coalesce(Subquery(open_tasks, output_field=IntegerField()), 0)
-    )
 
 
 class DepartmentFilterSet(filters.FilterSet):

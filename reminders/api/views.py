@@ -7,10 +7,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.api.permissions import CityWideWritePermission, TokenWritePermission
 from accounts.models import User
 from reminders import preferences, selectors, services
 from reminders.models import Notification
-from tasks.api.permissions import CityWideWritePermission, TokenWritePermission
 
 from .serializers import (
     NotificationMarkReadInputSerializer,

@@ -24,10 +24,10 @@ from rest_framework.response import Response
 # Module imports
 from accounts.models import User
 from departments.models import Department, DepartmentGroup, UnresolvedName
-from departments.unresolved import unresolved_name_rows
+from policyparse import SUPPORTED_HINT
 from tasks import import_selectors
 from tasks.models import Measure, PendingAssignment, PolicyUpload
-from tasks.parsing.reading import SUPPORTED_HINT
+from tasks.name_queue import unresolved_name_rows
 from tasks.services import imports as import_services
 
 

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.permissions import IsSupervisor, TokenWritePermission, request_token
 from common.dates import local_today
 from common.errors import NotFoundError, PreconditionFailed, StaleWriteError
 from departments.models import DepartmentKind
@@ -32,7 +33,6 @@ from tasks.workflow import is_supervisor
 
 from . import serializers as s
 from .filters import ExtensionFilterSet, MeasureFilterSet, ReportFilterSet, TaskFilterSet
-from .permissions import IsSupervisor, TokenWritePermission, request_token
 
 BASE_PERMISSIONS = [IsAuthenticated, TokenWritePermission]
 

@@ -8,8 +8,8 @@ compare-and-swap `_save` (which audits), people told through tasks/services/noti
   Task.owner mirrors the 主办. Any 承办人 may then report, submit and ask for an extension.
 - `task_decompose`: the department (or 督查室) splits its task to units below it; each part becomes a
   sub-task (role 分解承办, parent = the task) that its own department can split further.
-- `subtasks_guard`: a task with open sub-tasks cannot be submitted, nor approved unless the reviewer
-  states why (audited). Called from task_submit_completion and task_approve.
+- The open sub-task guard (no 申请办结/审核办结 while sub-tasks are open) is in tasks/services/subtasks.py,
+  which workflow.py and this module both import.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import User
 from common.dates import local_today
 from common.errors import ConflictError, DomainError
-from tasks.models import CLOSED_STATUSES, AuditEvent, Task, TaskAssignee, TaskRole, TaskStatus
+from tasks.models import AuditEvent, Task, TaskAssignee, TaskRole, TaskStatus
 from tasks.selectors import SUBTREE_DEPTH, decompose_department_choices, handler_choices
 from tasks.workflow import Action, check_transition
 
@@ -197,43 +197,3 @@ def task_decompose(
     _save(task, actor=actor, action="task.decompose", changes={}, note=f"分解下达：{summary}")
     tasks_assigned()
     return children
-
-
-# --- Guard: open sub-tasks ---
-
-
-def open_subtask_count(task: Task) -> int:
-    """Direct sub-tasks of `task` not yet finished or cancelled."""
-    return Task.objects.filter(parent_id=task.pk).exclude(status__in=CLOSED_STATUSES).count()
-
-
-def subtasks_guard(*, task: Task, actor: Any, action: str, override_reason: str = "") -> None:
-    """Refuse to submit or approve `task` while sub-tasks are open (ConflictError).
-
-    For 审核办结 the reviewer may pass `override_reason`: the approval goes ahead and the reason is audited.
-    Call inside the service's transaction, after check_transition.
-    """
-    count = open_subtask_count(task)
-    if count == 0:
-        return
-    if action == Action.APPROVE:
-        reason = (override_reason or "").strip()
-        if reason:
-            audit_record(
-                actor=actor,
-                action="task.subtasks_override",
-                instance=task,
-                after={"open_subtasks": count},
-                note=f"尚有 {count} 项分解任务未办结，审核人说明：{reason}",
-            )
-            return
-        raise ConflictError(
-            f"尚有 {count} 项分解任务未办结，不能审核办结；确需办结的，请填写说明理由（override_reason）。",
-            code="open_subtasks",
-            extra={"open_subtasks": count},
-        )
-    raise ConflictError(
-        f"尚有 {count} 项分解任务未办结，待分解任务全部办结（或取消）后方可申请办结。",
-        code="open_subtasks",
-        extra={"open_subtasks": count},
-    )

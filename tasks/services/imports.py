@@ -1,6 +1,6 @@
 """Policy import: a parsed document becomes a PolicyDocument, its outline, targets, tasks and queues.
 
-The pure parser (tasks/parsing/) turns bytes into a frozen ParsedDocument; everything here turns
+The pure parser (policyparse/) turns bytes into a frozen ParsedDocument; everything here turns
 that into rows, in one transaction, with a number of SQL queries that does not grow with the
 number of measures (bulk_create per outline level, one resolver load, one owner query).
 
@@ -52,6 +52,7 @@ from departments.models import (
 from departments.naming import display_name, name_key
 from departments.resolution import NameResolver, Resolution
 from departments.services import department_alias_add
+from policyparse import PolicyParseError
 from tasks.models import (
     CLOSED_STATUSES,
     AuditEvent,
@@ -66,12 +67,11 @@ from tasks.models import (
     TaskRole,
     TaskStatus,
 )
-from tasks.parsing.errors import PolicyParseError
 from tasks.services.audit import audit_record
 from tasks.services.notify import tasks_assigned
 
 if TYPE_CHECKING:
-    from tasks.parsing.types import ParsedDocument, ParsedMeasure
+    from policyparse import ParsedDocument, ParsedMeasure
 
 __all__ = [
     "Diff",
@@ -228,7 +228,7 @@ def file_sha256(data: bytes) -> str:
 
 def parse_upload(*, data: bytes, filename: str) -> ParsedDocument:
     """Parse bytes with the size limit from settings; a reading error becomes ImportFileError."""
-    from tasks.parsing import parse_document
+    from policyparse import parse_document
 
     try:
         return parse_document(bytes(data), filename, max_bytes=settings.DUBAN["IMPORT_MAX_BYTES"])
@@ -597,6 +597,61 @@ def policy_import(
     if parsed is None:
         parsed = parse_upload(data=data, filename=filename)
 
+    previous, diff = _previous_version(parsed, replaces=replaces, confirm_update=confirm_update)
+    plan, created_departments = _plan_creating_departments(parsed, create_missing_departments)
+    carry = _carry_over_plan(previous, plan)
+    document = _create_document(parsed, plan, data=data, filename=filename, sha=sha, previous=previous, user=user)
+    rows = _create_measures(document, plan)
+    targets = _create_targets(plan, rows)
+    actor = user if getattr(user, "pk", None) else None
+    moved, cancelled, rescheduled, audit_rows = _carry_over_tasks(carry, plan, rows, document=document, actor=actor)
+    if previous is not None:
+        PendingAssignment.objects.filter(measure__document=previous, status=PendingAssignment.Status.OPEN).update(
+            status=PendingAssignment.Status.DISMISSED
+        )
+    tasks = _create_tasks(plan, rows)
+    pendings = _create_pending_assignments(plan, rows)
+
+    unassigned = sum(
+        1 for n in plan.nodes
+        if n.kind == Measure.Kind.MEASURE and not n.tasks and not n.unresolved and not n.suggestions
+        and n.path_key not in carry.manual
+    )
+    result = ImportResult(
+        document=document,
+        created=True,
+        measure_count=sum(1 for n in plan.nodes if n.kind == Measure.Kind.MEASURE),
+        section_count=sum(1 for n in plan.nodes if n.kind == Measure.Kind.SECTION),
+        target_count=len(targets),
+        task_count=len(tasks) + len(moved),
+        unresolved_names=sorted(plan.unresolved_counts),
+        pending_unresolved_count=sum(1 for p in pendings if p.reason == PendingAssignment.Reason.UNRESOLVED),
+        suggested_count=sum(1 for p in pendings if p.reason == PendingAssignment.Reason.SUGGESTED),
+        unassigned_measure_count=unassigned,
+        warnings=list(document.warnings),
+        created_departments=created_departments,
+        diff=diff,
+        carried_task_count=len(moved),
+        cancelled_task_count=len(cancelled),
+        rescheduled_task_count=len(rescheduled),
+    )
+    audit_rows.append(AuditEvent(
+        actor=actor, action="policy_import" if previous is None else "policy_update",
+        object_type="policydocument", object_id=str(document.pk),
+        after={k: v for k, v in result.as_dict().items() if k not in ("diff", "warnings")},
+        note=f"导入文件 {document.source_filename}（SHA-256 {sha[:12]}…）",
+    ))
+    AuditEvent.objects.bulk_create(audit_rows)
+    return result
+
+
+# --- policy_import, step by step (each runs inside policy_import's transaction) ---
+
+
+def _previous_version(
+    parsed: ParsedDocument, *, replaces: PolicyDocument | None, confirm_update: bool
+) -> tuple[PolicyDocument | None, Diff | None]:
+    """The stored version this file updates (if any) and the diff; ConflictError unless confirm_update."""
     previous = replaces or _find_previous(parsed)
     diff: Diff | None = None
     if previous is not None:
@@ -608,18 +663,34 @@ def policy_import(
                 code="document_changed",
                 extra={"diff": diff.as_dict(), "previous_document_id": previous.pk},
             )
+    return previous, diff
 
+
+def _plan_creating_departments(parsed: ParsedDocument, create_missing: bool) -> tuple[_Plan, list[str]]:
+    """The import plan; with `create_missing`, unknown names become departments first and the plan is redone."""
     resolver = NameResolver.load()
     plan = _plan(parsed, resolver)
     created_departments: list[str] = []
-    if create_missing_departments and plan.unresolved_counts:
+    if create_missing and plan.unresolved_counts:
         created_departments = _create_missing_departments(plan.unresolved_counts, resolver)
         if created_departments:
             resolver = NameResolver.load()
             plan = _plan(parsed, resolver)
+    return plan, created_departments
 
-    # The old version's tasks, loaded before the measures are created so carried-over manual
-    # assignments can set the new measure's assignment source.
+
+@dataclass
+class _CarryOver:
+    """The old version's tasks and which new measures keep a manual assignment from it."""
+
+    old_tasks: list[Task]
+    manual: dict[str, list[Task]]  # new measure path_key → old tasks assigned by hand (or by default)
+    new_by_key: dict[str, _Node]
+
+
+def _carry_over_plan(previous: PolicyDocument | None, plan: _Plan) -> _CarryOver:
+    """Load the old version's tasks before the measures are created, so carried-over manual
+    assignments can set the new measure's assignment source."""
     old_tasks: list[Task] = []
     if previous is not None:
         old_tasks = list(
@@ -643,8 +714,20 @@ def policy_import(
         node = new_by_key[key]
         node.source = Measure.AssignmentSource.MANUAL
         node.suggestions = []
+    return _CarryOver(old_tasks=old_tasks, manual=carry_manual, new_by_key=new_by_key)
 
-    # Document
+
+def _create_document(
+    parsed: ParsedDocument,
+    plan: _Plan,
+    *,
+    data: bytes,
+    filename: str,
+    sha: str,
+    previous: PolicyDocument | None,
+    user: User | None,
+) -> PolicyDocument:
+    """The PolicyDocument row with its stored file; ConflictError when the same bytes were just imported."""
     horizon_start = dt.date(parsed.horizon_start_year, 1, 1) if parsed.horizon_start_year else None
     document = PolicyDocument(
         title=(parsed.title or PurePath(filename).stem or "未命名文件")[:300],
@@ -670,8 +753,11 @@ def policy_import(
     except IntegrityError:
         # Someone imported the same bytes between our check and this insert.
         raise ConflictError("同一文件正由他人导入或刚刚导入完成，请刷新后查看。", code="duplicate_import")
+    return document
 
-    # Measures, level by level so parents have primary keys (queries = outline depth, not size).
+
+def _create_measures(document: PolicyDocument, plan: _Plan) -> list[Measure]:
+    """Measures, level by level so parents have primary keys (queries = outline depth, not size)."""
     rows: list[Measure] = []
     for order, node in enumerate(plan.nodes):
         m = node.parsed
@@ -707,8 +793,11 @@ def policy_import(
                     row.parent = rows[node.parent]
                 batch.append(row)
         Measure.objects.bulk_create(batch)
+    return rows
 
-    # Targets
+
+def _create_targets(plan: _Plan, rows: list[Measure]) -> list[Target]:
+    """A Target row for every parsed target with a number; the rest stay in the measure text."""
     targets: list[Target] = []
     for node, row in zip(plan.nodes, rows, strict=True):
         if node.parsed is None:
@@ -724,15 +813,21 @@ def policy_import(
                 )
             )
     Target.objects.bulk_create(targets)
+    return targets
 
-    # Tasks (moving the old version's still-assigned tasks instead of duplicating them)
+
+def _carry_over_tasks(
+    carry: _CarryOver, plan: _Plan, rows: list[Measure], *, document: PolicyDocument, actor: User | None
+) -> tuple[list[Task], list[Task], list[Task], list[AuditEvent]]:
+    """Move the old version's still-assigned tasks to the new measures instead of duplicating them; cancel
+    the ones the new version no longer assigns. Returns (moved, cancelled, rescheduled, audit rows)."""
+    old_tasks, carry_manual, new_by_key = carry.old_tasks, carry.manual, carry.new_by_key
     now = timezone.now()
     row_by_key = {node.path_key: row for node, row in zip(plan.nodes, rows, strict=True)}
     moved: list[Task] = []
     cancelled: list[Task] = []
     rescheduled: list[Task] = []
     audit_rows: list[AuditEvent] = []
-    actor = user if getattr(user, "pk", None) else None
     for t in old_tasks:
         key = t.old_path_key  # type: ignore[attr-defined]
         node = new_by_key.get(key)
@@ -777,11 +872,11 @@ def policy_import(
          "version", "updated_at"],
     )
     Task.objects.bulk_update(cancelled, ["status", "version", "updated_at"])
-    if previous is not None:
-        PendingAssignment.objects.filter(measure__document=previous, status=PendingAssignment.Status.OPEN).update(
-            status=PendingAssignment.Status.DISMISSED
-        )
+    return moved, cancelled, rescheduled, audit_rows
 
+
+def _create_tasks(plan: _Plan, rows: list[Measure]) -> list[Task]:
+    """The new tasks of every measure; asks for a reminder sweep when there are any."""
     all_depts = {d for node in plan.nodes for d in node.tasks}
     owners = _owners(all_depts)
     tasks: list[Task] = []
@@ -797,8 +892,11 @@ def policy_import(
     Task.objects.bulk_create(tasks)
     if tasks:
         tasks_assigned()
+    return tasks
 
-    # Unresolved names and pending assignments
+
+def _create_pending_assignments(plan: _Plan, rows: list[Measure]) -> list[PendingAssignment]:
+    """Unresolved names and suggestions become PendingAssignment rows (the import queues)."""
     unresolved_rows = _upsert_unresolved(plan.unresolved_counts)
     pendings: list[PendingAssignment] = []
     for node, row in zip(plan.nodes, rows, strict=True):
@@ -815,38 +913,7 @@ def policy_import(
                 reason=PendingAssignment.Reason.SUGGESTED, department_id=suggested_id, unresolved=su,
             ))
     PendingAssignment.objects.bulk_create(pendings)
-
-    unassigned = sum(
-        1 for n in plan.nodes
-        if n.kind == Measure.Kind.MEASURE and not n.tasks and not n.unresolved and not n.suggestions
-        and n.path_key not in carry_manual
-    )
-    result = ImportResult(
-        document=document,
-        created=True,
-        measure_count=sum(1 for n in plan.nodes if n.kind == Measure.Kind.MEASURE),
-        section_count=sum(1 for n in plan.nodes if n.kind == Measure.Kind.SECTION),
-        target_count=len(targets),
-        task_count=len(tasks) + len(moved),
-        unresolved_names=sorted(plan.unresolved_counts),
-        pending_unresolved_count=sum(1 for p in pendings if p.reason == PendingAssignment.Reason.UNRESOLVED),
-        suggested_count=sum(1 for p in pendings if p.reason == PendingAssignment.Reason.SUGGESTED),
-        unassigned_measure_count=unassigned,
-        warnings=list(document.warnings),
-        created_departments=created_departments,
-        diff=diff,
-        carried_task_count=len(moved),
-        cancelled_task_count=len(cancelled),
-        rescheduled_task_count=len(rescheduled),
-    )
-    audit_rows.append(AuditEvent(
-        actor=actor, action="policy_import" if previous is None else "policy_update",
-        object_type="policydocument", object_id=str(document.pk),
-        after={k: v for k, v in result.as_dict().items() if k not in ("diff", "warnings")},
-        note=f"导入文件 {document.source_filename}（SHA-256 {sha[:12]}…）",
-    ))
-    AuditEvent.objects.bulk_create(audit_rows)
-    return result
+    return pendings
 
 
 def _iso(value: dt.date | None) -> str | None:

@@ -7,8 +7,9 @@
 - The recipient helpers (`task_handlers`, `task_reviewers`, `supervisors`, `department_gatekeepers`)
   return user ids; they are the stable names other services use to address a notice.
 
-Nothing happens without the reminders app; without a broker the in-process loop delivers within a
-minute, and a broker that is down is logged and ignored.
+tasks never imports reminders: both calls send a signal (tasks/signals.py) that reminders receives
+(reminders/receivers.py). Nothing happens without the reminders app; without a broker the in-process
+loop delivers within a minute, and a broker that is down is logged and ignored.
 """
 
 from __future__ import annotations
@@ -16,21 +17,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.apps import apps
-from django.db import transaction
-
 from accounts.models import DeptRole, User
 from tasks.models import AuditEvent, Task, TaskAssignee, TaskRole
+from tasks.signals import tasks_were_assigned, workflow_event
 from tasks.workflow import lead_department_id, parent_department_id
 
 
 def tasks_assigned() -> None:
-    """After commit, ask for a reminder sweep (idempotent: a sweep never sends anything twice)."""
-    if not apps.is_installed("reminders"):
-        return
-    from reminders.services import enqueue_sweep
+    """After commit, ask for a reminder sweep (idempotent: a sweep never sends anything twice).
 
-    transaction.on_commit(enqueue_sweep)
+    Sent as tasks.signals.tasks_were_assigned; reminders/receivers.py enqueues the sweep on commit."""
+    tasks_were_assigned.send(sender=Task)
 
 
 def notify_event(*, event: Any, kind: str, user_ids: Iterable[int]) -> None:
@@ -41,11 +38,10 @@ def notify_event(*, event: Any, kind: str, user_ids: Iterable[int]) -> None:
     by reminders (reminders/events.py), on each person's channels and preferences. The actor is
     never told about their own action; inactive users are skipped.
     """
-    if not apps.is_installed("reminders") or event is None:
+    if event is None:
         return
-    from reminders.events import record_event
-
-    record_event(event=event, kind=kind, user_ids=list(dict.fromkeys(user_ids)))
+    # tasks.signals.workflow_event: reminders/receivers.py records the notices (reminders.events.record_event).
+    workflow_event.send(sender=Task, event=event, kind=kind, user_ids=list(dict.fromkeys(user_ids)))
 
 
 def last_task_event(task: Task) -> AuditEvent | None:

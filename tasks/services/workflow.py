@@ -39,6 +39,7 @@ from tasks.workflow import Action, check_transition, is_supervisor
 
 from .audit import audit_record, snapshot
 from .notify import last_task_event, notify_event, supervisors, task_handlers, task_reviewers, tasks_assigned
+from .subtasks import subtasks_guard
 
 # Fields snapshotted into the audit trail on every task change.
 AUDIT_FIELDS = ("status", "department", "owner", "deadline", "original_deadline", "percent", "version")
@@ -212,8 +213,6 @@ def task_submit_completion(
     evidence = _require_text(evidence, "申请办结必须填写办结情况及佐证说明。")
     task = _lock(task_id, expected_version)
     status = check_transition(task=task, action=Action.SUBMIT, user=actor)
-    from .handling import subtasks_guard  # handling builds on this module's _lock/_save
-
     subtasks_guard(task=task, actor=actor, action=Action.SUBMIT)
     report = _create_report(
         task=task, actor=actor, kind=ProgressReport.Kind.COMPLETION, percent=100, progress=evidence,
@@ -238,8 +237,6 @@ def task_approve(
     """审核办结 (申请办结 → 已办结). With open sub-tasks only when `override_reason` says why (audited)."""
     task = _lock(task_id, expected_version)
     status = check_transition(task=task, action=Action.APPROVE, user=actor)
-    from .handling import subtasks_guard  # handling builds on this module's _lock/_save
-
     subtasks_guard(task=task, actor=actor, action=Action.APPROVE, override_reason=override_reason)
     _save(
         task, actor=actor, action="task.approve",

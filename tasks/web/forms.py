@@ -8,8 +8,8 @@ from django import forms
 
 from accounts.models import User
 from departments.models import Department, DepartmentGroup
+from policyparse import SUPPORTED_HINT
 from tasks.models import Light, PolicyDocument, TaskRole, TaskStatus
-from tasks.parsing.reading import SUPPORTED_HINT
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -25,12 +25,12 @@ from accounts.models import User
 from common.dates import local_today
 from common.errors import DomainError, NotFoundError, StaleWriteError
 from departments.models import Department, DepartmentGroup, UnresolvedName
-from departments.unresolved import unresolved_name_rows
 from tasks import import_selectors
 from tasks import selectors as task_selectors
 from tasks.downloads import attachment_response
 from tasks.history import task_history
 from tasks.models import ExtensionRequest, Light, PolicyDocument, Task, TaskStatus
+from tasks.name_queue import unresolved_name_rows
 from tasks.services import handling, oversight
 from tasks.services import imports as import_services
 from tasks.services import workflow as wf

@@ -6,7 +6,7 @@ import pytest
 
 from departments.models import RenameRule
 from departments.suggestions import SuggestionIndex, name_stem, split_level, suggest_departments
-from departments.unresolved import context_snippet
+from tasks.name_queue import context_snippet
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from departments.demo import load_demo_city
+from policyparse import SUPPORTED_EXTENSIONS
 from tasks.exports import document_xlsx, safe_cell
 from tasks.models import Measure, PendingAssignment, PolicyDocument, ProgressReport, Task, TaskRole, TaskStatus
-from tasks.parsing.reading import SUPPORTED_EXTENSIONS
 from tasks.services.imports import policy_import
 from tests import factories
 from tests.tasks import import_docs as D

@@ -372,7 +372,7 @@ def test_changed_version_is_refused_with_a_diff_then_applied(city, supervisor):
 
 
 def test_policy_diff_of_identical_text_is_empty(city):
-    from tasks.parsing import parse_text
+    from policyparse import parse_text
 
     doc = _import(D.DOC_DIGITAL).document
     diff = policy_diff(doc, parse_text(D.DOC_DIGITAL))

@@ -13,7 +13,7 @@ from accounts.models import User
 from common.errors import ConflictError, DomainError
 
 # Django imports
-from tasks.parsing.reading import SUPPORTED_HINT
+from policyparse import SUPPORTED_HINT
 from tasks.services.imports import ImportResult, policy_import
 
 

@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
 # Module imports
-from tasks.parsing.errors import PolicyParseError
-from tasks.parsing.reading import SUPPORTED_HINT
+from policyparse.errors import PolicyParseError
+from policyparse.reading import SUPPORTED_HINT
 
 
 class Command(BaseCommand):
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from tasks.parsing import parse_document, to_gold_dict
+        from policyparse import parse_document, to_gold_dict
 
         if not options["out"] and not options["explain"]:
             raise CommandError("请指定 --out 输出目录，或用 --explain 打印解析依据。")
