@@ -7,11 +7,9 @@ others); the grid is open to every signed-in user and shows only the tasks in th
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
 from typing import IO, Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from openpyxl import Workbook
@@ -25,7 +23,7 @@ from tasks.models import PolicyDocument
 from tasks.workflow import is_supervisor
 
 from . import dashboard
-from .views import _render
+from .views import _render, role_required
 
 
 def may_view_cockpit(user: Any) -> bool:
@@ -35,18 +33,7 @@ def may_view_cockpit(user: Any) -> bool:
     )
 
 
-def cockpit_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Login first (redirect), then 403 for anyone who is neither 督查室 nor a department 负责人."""
-
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not may_view_cockpit(request.user):
-            raise PermissionDenied("驾驶舱仅供督查室和部门负责人查看。")
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+cockpit_required = role_required(may_view_cockpit, "驾驶舱仅供督查室和部门负责人查看。")
 
 
 def _scope_label(user: Any) -> str:

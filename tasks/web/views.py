@@ -7,6 +7,7 @@ tasks/lights.py; writes in tasks/services/. A DomainError's Chinese `.message` i
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -78,18 +79,25 @@ def _decorate(tasks: Iterable[Task]) -> list[Task]:
     return out
 
 
-def supervisor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Login first (redirect), then 403 for anyone who is not 督查室."""
+def role_required(
+    allowed: Callable[[Any], bool], message: str
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A view decorator: login first (redirect), then 403 with `message` unless `allowed(user)`."""
 
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_supervisor(request.user):
-            raise PermissionDenied("仅督查室可以访问此页面。")
-        return view(request, *args, **kwargs)
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not allowed(request.user):
+                raise PermissionDenied(message)
+            return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+        return wrapped
+
+    return decorate
+
+
+supervisor_required = role_required(is_supervisor, "仅督查室可以访问此页面。")
 
 
 def _api_url(name: str, *args: Any) -> str | None:
