@@ -28,3 +28,23 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+
+# Optional read replica (docs/deploy.md): reports and exports read from a PostgreSQL streaming replica;
+# writes, migrations and every other read stay on the primary. Unset: one database, nothing changes.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    # Tests never create a second database: the replica alias mirrors default there.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+    MIDDLEWARE = [*MIDDLEWARE, "config.db_router.ReportReadsMiddleware"]  # noqa: F405
+
+# Redis behind Sentinel (docs/deploy.md): REDIS_URL=sentinel://s1:26379;sentinel://s2:26379;sentinel://s3:26379
+# plus the monitored master's name; Celery (kombu) asks the sentinels which Redis is the master now.
+REDIS_SENTINEL_MASTER = env("REDIS_SENTINEL_MASTER", default="")
+if REDIS_SENTINEL_MASTER:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {  # noqa: F405
+        **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
+        "master_name": REDIS_SENTINEL_MASTER,
+    }

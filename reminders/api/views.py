@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.http import Http404
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -37,6 +38,13 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     serializer_class = NotificationSerializer
     permission_classes = [permissions.IsAuthenticated, TokenWritePermission]
+
+    def get_object(self):
+        # OPTIONS on the list-level /preferences/ (it allows PUT) makes DRF's metadata ask for an object by pk;
+        # there is none, so answer "no object" instead of an AssertionError (a 500).
+        if (self.lookup_url_kwarg or self.lookup_field) not in self.kwargs:
+            raise Http404
+        return super().get_object()
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no real user

@@ -279,7 +279,7 @@ unix_socket_directories = '$dir/pg/sock'
 fsync = off
 synchronous_commit = off
 full_page_writes = off
-max_connections = 50
+max_connections = 120  # tests/faults runs 50 concurrent writers, each with its own connection
 EOF
 
     for attempt in 1 2 3; do

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 
@@ -18,24 +19,37 @@ from tasks.models import (
 )
 from tasks.selectors import my_tasks_q
 
+_MAX_ID = 2**63 - 1
+
+
+class IdFilter(filters.NumberFilter):
+    """An object id: a whole number in the database's range (1.5 or 1e110 is a 400, not a 500 on SQLite)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", -_MAX_ID)
+        kwargs.setdefault("max_value", _MAX_ID)
+        super().__init__(*args, **kwargs)
+
 
 class TaskFilterSet(filters.FilterSet):
     """?department=&role=&status=&light=&overdue=&deadline_after=&deadline_before=&document=&owner=&q=&mine=&parent=
     &days_overdue_min="""
 
-    department = filters.NumberFilter(field_name="department_id", label="部门 ID")
+    department = IdFilter(field_name="department_id", label="部门 ID")
     department_kind = filters.ChoiceFilter(field_name="department__kind", choices=DepartmentKind.choices)
     role = filters.ChoiceFilter(choices=TaskRole.choices)
     status = filters.MultipleChoiceFilter(choices=TaskStatus.choices, label="状态（可多选）")
     light = filters.ChoiceFilter(choices=Light.choices, method="filter_light", label="灯色")
     overdue = filters.BooleanFilter(method="filter_overdue", label="是否逾期")
     deadline = filters.DateFromToRangeFilter(label="完成时限范围（deadline_after / deadline_before）")
-    document = filters.NumberFilter(field_name="measure__document_id", label="文件 ID")
-    measure = filters.NumberFilter(field_name="measure_id", label="措施 ID")
-    owner = filters.NumberFilter(field_name="owner_id", label="承办人 ID")
+    document = IdFilter(field_name="measure__document_id", label="文件 ID")
+    measure = IdFilter(field_name="measure_id", label="措施 ID")
+    owner = IdFilter(field_name="owner_id", label="承办人 ID")
     q = filters.CharFilter(method="search", label="搜索（措施标题、部门、原文单位名称）")
     mine = filters.BooleanFilter(method="filter_mine", label="我的待办：本人为承办人（主办/协办）的未办结任务")
-    parent = filters.NumberFilter(field_name="parent_id", label="上级任务 ID（列出其直接分解任务）")
+    parent = IdFilter(field_name="parent_id", label="上级任务 ID（列出其直接分解任务）")
     days_overdue_min = filters.NumberFilter(
         field_name="days_overdue", lookup_expr="gte", label="逾期工作日数不少于（按工作日计，未逾期为 0）"
     )
@@ -69,8 +83,8 @@ class TaskFilterSet(filters.FilterSet):
 
 
 class ReportFilterSet(filters.FilterSet):
-    task = filters.NumberFilter(field_name="task_id")
-    department = filters.NumberFilter(field_name="task__department_id")
+    task = IdFilter(field_name="task_id")
+    department = IdFilter(field_name="task__department_id")
     period = filters.CharFilter()
     kind = filters.ChoiceFilter(choices=ProgressReport.Kind.choices)
 
@@ -80,8 +94,8 @@ class ReportFilterSet(filters.FilterSet):
 
 
 class ExtensionFilterSet(filters.FilterSet):
-    task = filters.NumberFilter(field_name="task_id")
-    department = filters.NumberFilter(field_name="task__department_id")
+    task = IdFilter(field_name="task_id")
+    department = IdFilter(field_name="task__department_id")
     status = filters.ChoiceFilter(choices=ExtensionRequest.Status.choices)
 
     class Meta:
@@ -90,8 +104,8 @@ class ExtensionFilterSet(filters.FilterSet):
 
 
 class MeasureFilterSet(filters.FilterSet):
-    document = filters.NumberFilter(field_name="document_id")
-    parent = filters.NumberFilter(field_name="parent_id")
+    document = IdFilter(field_name="document_id")
+    parent = IdFilter(field_name="parent_id")
     kind = filters.ChoiceFilter(choices=Measure.Kind.choices)
     q = filters.CharFilter(method="search")
 

@@ -11,13 +11,12 @@ from typing import Any, cast
 
 # Django imports
 from django.conf import settings
-from django.shortcuts import get_object_or_404
 
 # Third party imports
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -225,7 +224,6 @@ class PolicyUploadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     permission_classes = [IsSupervisor]
     serializer_class = PolicyUploadSerializer
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_queryset(self):
         qs = import_selectors.policy_upload_list()
