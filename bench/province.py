@@ -216,13 +216,10 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database and print its URL")
     args = parser.parse_args()
 
-    from _db import throwaway_database
+    from _db import bench_django
 
-    url, cleanup = throwaway_database("province")
-    os.environ["DATABASE_URL"] = url
-    import django
-
-    django.setup()
+    cleanup = bench_django("province")
+    url = os.environ["DATABASE_URL"]
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
-from _db import throwaway_database  # noqa: E402  (bench/ is on sys.path when run as a script)
+from _db import bench_django  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 
 def main() -> None:
@@ -33,11 +33,7 @@ def main() -> None:
     parser.add_argument("--deliver", type=int, default=4000, help="rows delivered in the throughput part")
     args = parser.parse_args()
 
-    bench_url, cleanup = throwaway_database("bench")
-    os.environ["DATABASE_URL"] = bench_url
-    import django
-
-    django.setup()
+    cleanup = bench_django("bench")
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
