@@ -80,13 +80,18 @@ def department_gatekeepers(department_id: int | None) -> list[int]:
     return _members(department_id, DeptRole.LIAISON, DeptRole.LEADER)
 
 
+def department_leaders(department_id: int | None) -> list[int]:
+    """A department's 负责人."""
+    return _members(department_id, DeptRole.LEADER)
+
+
 def task_handlers(task: Task) -> list[int]:
     """Who does the work: the 承办人 (owner and TaskAssignee 主办/协办) and the department's 联络员;
     the department's 负责人 when there is nobody else."""
     assignees = TaskAssignee.objects.filter(task_id=task.pk).order_by("kind", "id").values_list("user_id", flat=True)
     people = _active([task.owner_id, *assignees])
     ids = list(dict.fromkeys([*people, *_members(task.department_id, DeptRole.LIAISON)]))
-    return ids or _members(task.department_id, DeptRole.LEADER)
+    return ids or department_leaders(task.department_id)
 
 
 def task_reviewers(task: Task) -> list[int]:
@@ -101,4 +106,4 @@ def task_reviewers(task: Task) -> list[int]:
     lead = lead_department_id(task)
     if lead is None or lead == task.department_id:
         return supervisors()
-    return _members(lead, DeptRole.LEADER) or supervisors()
+    return department_leaders(lead) or supervisors()

@@ -15,14 +15,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import DeptRole, User
 from common.dates import local_today
 from common.errors import ConflictError, DomainError, PermissionDeniedError
 from tasks.models import CLOSED_STATUSES, Task, Urge
 from tasks.workflow import Action, check_transition
 
 from .audit import audit_record, snapshot
-from .notify import notify_event, task_handlers
+from .notify import department_leaders, last_task_event, notify_event, task_handlers
 from .workflow import _lock, _require_text, _save
 
 URGE_MESSAGE_MAX = 500
@@ -65,7 +64,7 @@ def task_set_deadline(
     if task.original_deadline is None:
         changes["original_deadline"] = task.deadline
     _save(task, actor=actor, action="task.set_deadline", changes=changes, note=reason)
-    event = task.audit_events.order_by("-id").first()
+    event = last_task_event(task)
     notify_event(event=event, kind="deadline_changed", user_ids=task_handlers(task))
     return task
 
@@ -93,10 +92,7 @@ def _urge_one(task: Task, *, actor: Any, message: str, batch: str) -> Urge:
 
 def _urge_recipients(task: Task) -> list[int]:
     """The task's 承办人/联络员 and its department's 负责人: a 催办 is meant to reach the leadership."""
-    leaders = User.objects.filter(
-        department_id=task.department_id, dept_role=DeptRole.LEADER, is_active=True
-    ).values_list("pk", flat=True)
-    return list(dict.fromkeys([*task_handlers(task), *leaders]))
+    return list(dict.fromkeys([*task_handlers(task), *department_leaders(task.department_id)]))
 
 
 def _urged_today(task_ids: Iterable[int], actor: Any) -> set[int]:

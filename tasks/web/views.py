@@ -134,11 +134,14 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- 任务列表 ---
 
 
-def _filtered_tasks(request: HttpRequest, params: Any) -> tuple[forms.TaskFilterForm, QuerySet[Task]]:
-    """The user's tasks narrowed by the task-list filters in `params` (GET of the list, or the bulk form)."""
-    # The 部门 filter for whoever can see other departments' tasks (督查室; a lead or splitting unit),
-    # so a leader's 驾驶舱 bar for a partner department opens that department's tasks. Scope still applies.
-    many = is_supervisor(request.user) or web_selectors.may_urge_some(user=_me(request))
+def _filtered_tasks(
+    request: HttpRequest, params: Any, *, many: bool
+) -> tuple[forms.TaskFilterForm, QuerySet[Task]]:
+    """The user's tasks narrowed by the task-list filters in `params` (GET of the list, or the bulk form).
+
+    `many` (web_selectors.may_urge_some: 督查室, a lead or splitting unit) offers the 部门 filter, so a
+    leader's 驾驶舱 bar for a partner department opens that department's tasks. Scope still applies.
+    """
     form = forms.TaskFilterForm(params or None, show_department=many)
     qs: QuerySet[Task] = task_selectors.task_list_for_user(user=_me(request))
     if form.is_valid():
@@ -167,7 +170,8 @@ def _filtered_tasks(request: HttpRequest, params: Any) -> tuple[forms.TaskFilter
 def task_list(request: HttpRequest) -> HttpResponse:
     """任务列表 with filters; only tasks in the user's scope."""
     sup = is_supervisor(request.user)
-    form, qs = _filtered_tasks(request, request.GET)
+    many = web_selectors.may_urge_some(user=_me(request))
+    form, qs = _filtered_tasks(request, request.GET, many=many)
     qs = qs.order_by(F("deadline").asc(nulls_last=True), "measure__document_id", "measure__order", "id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -180,7 +184,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     return _render(
         request, "web/task_list.html", "tasks",
         {"form": form, "page": page, "tasks": rows, "querystring": params.urlencode(),
-         "show_department": show_department, "can_bulk_urge": web_selectors.may_urge_some(user=_me(request)),
+         "show_department": show_department, "can_bulk_urge": many,
          "urge_form": forms.BulkUrgeForm()},
     )
 
@@ -210,7 +214,7 @@ def tasks_urge(request: HttpRequest) -> HttpResponse:
             return redirect(back)
         qs = task_selectors.task_list_for_user(user=_me(request)).filter(pk__in=ids).order_by("id")
     else:
-        _, qs = _filtered_tasks(request, QueryDict(querystring))
+        _, qs = _filtered_tasks(request, QueryDict(querystring), many=web_selectors.may_urge_some(user=_me(request)))
     qs = qs.exclude(status__in=[TaskStatus.FINISHED, TaskStatus.CANCELLED])
     chosen = list(qs[: oversight.BULK_URGE_MAX + 1])
     ignored = len(ids - {t.pk for t in chosen}) if by_ids else 0
