@@ -192,8 +192,10 @@ def run(args: argparse.Namespace, log: Callable[..., None] = print) -> list[dict
         log(f"{name:<24} {m['api_ms']:>10.1f} {m['sql_ms']:>10.1f} {shown:>7} {m['queries']:>8}")
 
     for name, url in endpoints:
+        if args.only and name not in args.only:
+            continue
         record(name, measure_get(client, connection, url, args.repeat), url)
-    if not args.no_sweep:
+    if not args.no_sweep and (not args.only or "reminder_sweep" in args.only):
         for name, m in measure_sweep(connection, args.repeat):
             record(name, m)
     return results
@@ -211,6 +213,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--existing", action="store_true", help="use DATABASE_URL as it is (already generated)")
     parser.add_argument("--no-sweep", action="store_true", help="leave out the reminder sweep")
+    parser.add_argument("--only", nargs="+", default=[], metavar="NAME",
+                        help="measure only these (progress_departments, task_list_filtered, overdue_list, "
+                             "document_export_xlsx, reminder_sweep)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/api_ratio.json")
     args = parser.parse_args()
 

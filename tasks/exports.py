@@ -21,11 +21,10 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from copy import copy
 from dataclasses import dataclass
 from typing import IO, Any
 
-from django.db.models import BooleanField, Case, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, OuterRef, Q, Subquery, Value, When
 from django.http import FileResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -40,6 +39,7 @@ from tasks.models import (
     PendingAssignment,
     PolicyDocument,
     ProgressReport,
+    Recurrence,
     Target,
     Task,
     TaskRole,
@@ -108,14 +108,16 @@ def _cell(ws: WriteOnlyWorksheet, value: Any, column: Column | None = None, **st
 
 
 def _data_cells(ws: WriteOnlyWorksheet, columns: Sequence[Column]) -> Callable[[Sequence[Any]], list[WriteOnlyCell]]:
-    """A row builder that reuses one style per column (looking styles up per cell costs more than writing)."""
+    """A row builder that shares one style per column (looking styles up per cell costs more than writing).
+
+    Sharing is safe: a written cell's style is only read (its id looked up), never changed."""
     styles = [_cell(ws, None, c, alignment=_WRAP, border=_BORDER)._style for c in columns]
 
     def build(values: Sequence[Any]) -> list[WriteOnlyCell]:
         cells = []
         for value, style in zip(values, styles, strict=True):
             cell = WriteOnlyCell(ws, value=safe_cell(value))
-            cell._style = copy(style)
+            cell._style = style
             cells.append(cell)
         return cells
 
@@ -233,47 +235,86 @@ def _ordered_names(names: list[str], printed: list[str]) -> list[str]:
     """Unique names, in the order the document printed them (names it did not print come last)."""
     position = {display_name(n): k for k, n in enumerate(printed)}
     unique = list(dict.fromkeys(n for n in names if n))
-    return sorted(unique, key=lambda n: (position.get(n, len(position)), unique.index(n)))
+    last = len(position)
+    return [n for _, _, n in sorted((position.get(n, last), k, n) for k, n in enumerate(unique))]
 
 
-def _measure_row(m: Measure, tasks: list[Task], pending: list[PendingAssignment]) -> DocumentRow:
+# Rows are read as plain values (no model instances: building ~4 objects per task cost more than the SQL).
+_STATUS_LABELS = dict(TaskStatus.choices)
+_RECURRENCE_LABELS = dict(Recurrence.choices)
+_MEASURE_FIELDS = ("id", "order", "path", "label", "title", "text", "deadline", "deadline_text", "recurrence",
+                   "lead_printed", "responsible_printed")
+_TASK_FIELDS = ("id", "measure_id", "role", "printed_name", "status", "percent", "department__name",
+                "department__order", "owner_id", "owner__full_name", "owner__username", "last_report_text", "in_scope")
+
+
+def _measure_row(m: dict[str, Any], tasks: list[dict[str, Any]], pending: list[tuple[int, str, str]],
+                 targets: list[str]) -> DocumentRow:
+    """One row: ``m`` and ``tasks`` are ``_MEASURE_FIELDS`` / ``_TASK_FIELDS`` dicts, ``pending`` (measure, role,
+    printed name) tuples, both in id order."""
     units: dict[str, list[str]] = {TaskRole.LEAD: [], TaskRole.RESPONSIBLE: []}
     for t in tasks:
-        units[t.role].append(t.printed_name or t.department.name)
-    for p in pending:
-        units[p.role].append(p.printed_name)
-    lead = _ordered_names(units[TaskRole.LEAD], m.lead_printed or [])
+        units[t["role"]].append(t["printed_name"] or t["department__name"])
+    for _, role, printed in pending:
+        units[role].append(printed)
+    lead = _ordered_names(units[TaskRole.LEAD], m["lead_printed"] or [])
     responsible = [
-        n for n in _ordered_names(units[TaskRole.RESPONSIBLE], m.responsible_printed or []) if n not in lead
+        n for n in _ordered_names(units[TaskRole.RESPONSIBLE], m["responsible_printed"] or []) if n not in lead
     ]
-    tasks = sorted(tasks, key=lambda t: (t.role != TaskRole.LEAD, t.department.order, t.department.name, t.pk))
-    status_lines = [f"{t.department.name}：{t.get_status_display()} {t.percent}%" for t in tasks]
-    status_lines += [f"{p.printed_name}：单位待识别，未交办" for p in pending]
-    if not status_lines:
-        status_lines = ["未分配"]
-    counted = [t.percent for t in tasks if t.status != TaskStatus.CANCELLED]
-    percent = round(sum(counted) / len(counted)) if counted else None
-    visible = [t for t in tasks if getattr(t, "in_scope", True)]
-    progress = [
-        f"{t.department.name}：{text}" for t in visible if (text := getattr(t, "last_report_text", None))
+    tasks = sorted(tasks, key=lambda t: (t["role"] != TaskRole.LEAD, t["department__order"], t["department__name"],
+                                         t["id"]))
+    status_lines = [
+        f"{t['department__name']}：{_STATUS_LABELS.get(t['status'], t['status'])} {t['percent']}%" for t in tasks
     ]
-    owners = [
-        f"{t.department.name}：{t.owner.full_name or t.owner.username}" for t in visible if t.owner is not None
-    ]
+    status_lines += [f"{printed}：单位待识别，未交办" for _, _, printed in pending]
+    counted = [t["percent"] for t in tasks if t["status"] != TaskStatus.CANCELLED]
+    visible = [t for t in tasks if t["in_scope"]]
     return DocumentRow(
-        path="/".join(m.path) or m.label,
-        text=m.text or m.title,
+        path="/".join(m["path"]) or m["label"],
+        text=m["text"] or m["title"],
         lead=tuple(lead),
         responsible=tuple(responsible),
-        deadline=m.deadline,
-        deadline_text=m.deadline_text,
-        recurrence=m.get_recurrence_display() if m.recurrence else "",
-        targets=tuple(t.text for t in m.targets.all()),
-        status_lines=tuple(status_lines),
-        percent=percent,
-        progress_lines=tuple(progress),
-        owner_lines=tuple(owners),
+        deadline=m["deadline"],
+        deadline_text=m["deadline_text"],
+        recurrence=_RECURRENCE_LABELS.get(m["recurrence"], m["recurrence"]) if m["recurrence"] else "",
+        targets=tuple(targets),
+        status_lines=tuple(status_lines or ["未分配"]),
+        percent=round(sum(counted) / len(counted)) if counted else None,
+        progress_lines=tuple(
+            f"{t['department__name']}：{t['last_report_text']}" for t in visible if t["last_report_text"]
+        ),
+        owner_lines=tuple(
+            f"{t['department__name']}：{t['owner__full_name'] or t['owner__username']}"
+            for t in visible if t["owner_id"] is not None
+        ),
     )
+
+
+def _measure_chunks(document_id: int, chunk: int) -> Iterator[list[dict[str, Any]]]:
+    """The document's measures (not sections) in outline order, ``chunk`` at a time: one query per chunk,
+    each starting after the last (order, id) of the one before."""
+    measures = (
+        Measure.objects.filter(document_id=document_id, kind=Measure.Kind.MEASURE)
+        .order_by("order", "id")
+        .values(*_MEASURE_FIELDS)
+    )
+    after = Q()
+    while True:
+        part = list(measures.filter(after)[:chunk])
+        if part:
+            yield part
+        if len(part) < chunk:
+            return
+        last = part[-1]
+        # (order, id) > last, with `order >= last order` on its own so that the index range starts there.
+        after = Q(order__gte=last["order"]) & (Q(order__gt=last["order"]) | Q(id__gt=last["id"]))
+
+
+def _grouped(rows: Iterable[Any], key: Callable[[Any], int]) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(key(row), []).append(row)
+    return grouped
 
 
 def document_rows(*, document_id: int, scope: Q | None = None, chunk: int = CHUNK) -> Iterator[DocumentRow]:
@@ -284,13 +325,8 @@ def document_rows(*, document_id: int, scope: Q | None = None, chunk: int = CHUN
     never dropped. Document-wide *suggestions* are not assignments and are left out (importing
     them back would assign them). Sub-tasks (分解承办) are internal to a department: not shown.
     Statuses and percent are shown for every task; progress text and 承办人 only for tasks in
-    ``scope`` (the caller's). Four queries per ``chunk`` measures.
+    ``scope`` (the caller's). Four queries per ``chunk`` measures (measures, targets, tasks, pending).
     """
-    ids = list(
-        Measure.objects.filter(document_id=document_id, kind=Measure.Kind.MEASURE)
-        .order_by("order", "id")
-        .values_list("id", flat=True)
-    )
     last_report = Subquery(
         ProgressReport.objects.filter(task_id=OuterRef("pk")).order_by("-created_at", "-id").values("progress")[:1]
     )
@@ -299,31 +335,31 @@ def document_rows(*, document_id: int, scope: Q | None = None, chunk: int = CHUN
         if scope  # an empty Q (a supervisor's scope) means everything
         else Value(True, output_field=BooleanField())
     )
-    for start in range(0, len(ids), chunk):
-        part = ids[start : start + chunk]
-        measures = (
-            Measure.objects.filter(pk__in=part)
-            .order_by("order", "id")
-            .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("order", "id")))
+    for measures in _measure_chunks(document_id, chunk):
+        part = [m["id"] for m in measures]
+        targets = _grouped(
+            Target.objects.filter(measure_id__in=part).order_by("order", "id").values_list("measure_id", "text"),
+            key=lambda t: t[0],
         )
-        tasks: dict[int, list[Task]] = {}
-        for t in (
+        tasks = _grouped(
             Task.objects.filter(measure_id__in=part, role__in=_OPEN_ROLES)
-            .select_related("department", "owner")
             .annotate(last_report_text=last_report, in_scope=in_scope)
             .order_by("id")
-        ):
-            tasks.setdefault(t.measure_id, []).append(t)
-        pending: dict[int, list[PendingAssignment]] = {}
-        for p in PendingAssignment.objects.filter(
-            measure_id__in=part,
-            status=PendingAssignment.Status.OPEN,
-            reason=PendingAssignment.Reason.UNRESOLVED,
-            role__in=_OPEN_ROLES,
-        ).order_by("id"):
-            pending.setdefault(p.measure_id, []).append(p)
+            .values(*_TASK_FIELDS),
+            key=lambda t: t["measure_id"],
+        )
+        pending = _grouped(
+            PendingAssignment.objects.filter(
+                measure_id__in=part,
+                status=PendingAssignment.Status.OPEN,
+                reason=PendingAssignment.Reason.UNRESOLVED,
+                role__in=_OPEN_ROLES,
+            ).order_by("id").values_list("measure_id", "role", "printed_name"),
+            key=lambda p: p[0],
+        )
         for m in measures:
-            yield _measure_row(m, tasks.get(m.pk, []), pending.get(m.pk, []))
+            yield _measure_row(m, tasks.get(m["id"], []), pending.get(m["id"], []),
+                               [text for _, text in targets.get(m["id"], [])])
 
 
 def document_xlsx(document: PolicyDocument, *, scope: Q | None = None) -> IO[bytes]:

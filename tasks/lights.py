@@ -37,6 +37,7 @@ from django.db.models.functions import Least, TruncDate
 from django.utils import timezone
 
 from common.dates import local_today
+from common.expressions import CompiledOnce
 from workdays import calendar as workdays
 
 from .models import CLOSED_STATUSES, Light, LightSnapshot, Task, TaskStatus
@@ -197,15 +198,24 @@ class LocalDate(TruncDate):
         return sql, params
 
 
+def expression_inputs(today: dt.date) -> tuple[Any, ...]:
+    """Everything the SQL of annotate_light and days_overdue_annotation depends on for `today`: the thresholds,
+    the yellow window's end and the calendar's exceptions. Equal inputs give the same SQL (selectors caches on it)."""
+    return (today, light_thresholds(), due_soon_until(today), workdays.exceptions_through(today),
+            timezone.get_default_timezone_name())
+
+
 def annotate_light(qs: QuerySet[Task], today: dt.date | None = None) -> QuerySet[Task]:
-    """Add `light` (and the helpers `_total_days`, `_elapsed_days`) to a Task queryset; same rule as task_light."""
+    """Add `light` to a Task queryset (helpers `_total_days`, `_elapsed_days`, `_pace_gap` as aliases); same rule
+    as task_light."""
     today = today or local_today()
     _, yellow_behind, red_behind = light_thresholds()
     start = LocalDate("assigned_at", tzinfo=timezone.get_default_timezone())
-    qs = qs.annotate(
+    # Helpers are aliases (inlined where used, never selected): fewer columns to compile, send and convert.
+    qs = qs.alias(
         _total_days=DaysBetween(F("deadline"), start),
         _elapsed_days=DaysBetween(Value(today, output_field=DateField()), start),
-    ).annotate(
+    ).alias(
         _pace_gap=ExpressionWrapper(
             100 * F("_elapsed_days") - F("percent") * F("_total_days"), output_field=IntegerField()
         ),
@@ -231,7 +241,7 @@ def annotate_light(qs: QuerySet[Task], today: dt.date | None = None) -> QuerySet
         default=Value(Light.GREEN.value),
         output_field=CharField(),
     )
-    return qs.annotate(light=light)
+    return qs.annotate(light=CompiledOnce(light))
 
 
 # --- Working days overdue, in SQL ---
@@ -267,10 +277,15 @@ class _DatesAfter(Expression):
         dates = json.dumps([d.isoformat() for d in self.dates])
         return f"(SELECT COUNT(*) FROM json_each(%s) WHERE json_each.value > {sql})", (dates, *params)
 
+    @functools.cached_property
+    def _pg_array(self) -> str:
+        # The array as one text literal: psycopg adapts one string instead of ~500 dates per execution.
+        return "{" + ",".join(d.isoformat() for d in self.dates) + "}"
+
     def as_postgresql(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
         sql, params = compiler.compile(self.expression)
         return f"(SELECT COUNT(*)::integer FROM unnest(%s::date[]) AS _d(day) WHERE _d.day > {sql})", (
-            list(self.dates), *params,
+            self._pg_array, *params,
         )
 
     def as_sql(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
@@ -304,14 +319,14 @@ def days_overdue_expr(today: dt.date, field: str = "deadline") -> Any:
     )
 
 
-def days_overdue_annotation(today: dt.date | None = None) -> Case:
+def days_overdue_annotation(today: dt.date | None = None) -> CompiledOnce:
     """The `days_overdue` annotation: working days past the deadline, 0 when not overdue (same as days_overdue)."""
     today = today or local_today()
-    return Case(
+    return CompiledOnce(Case(
         When(overdue_q(today), then=days_overdue_expr(today)),
         default=Value(0),
         output_field=IntegerField(),
-    )
+    ))
 
 
 # --- Snapshots ---

@@ -30,6 +30,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
+from common.expressions import CompiledOnce
+
 from .models import Comparator, ProgressReport, ReportingCycle, Task, TaskRole, TaskStatus
 
 # Statuses for which a periodic report is expected.
@@ -87,8 +89,8 @@ def report_missing_annotation(today: dt.date) -> Case:
 
 def annotate_report_missing(qs, today: dt.date):  # type: ignore[no-untyped-def]
     """Add `_period_key` and `report_missing` to a Task queryset."""
-    return qs.annotate(_period_key=period_key_annotation(today)).annotate(
-        report_missing=report_missing_annotation(today)
+    return qs.alias(_period_key=period_key_annotation(today)).annotate(
+        report_missing=CompiledOnce(report_missing_annotation(today))
     )
 
 

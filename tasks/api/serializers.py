@@ -9,6 +9,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.serializers import ChoiceDisplayField, FastReadMixin
 from tasks.models import (
     Attachment,
     ExtensionRequest,
@@ -25,23 +26,23 @@ from tasks.workflow import allowed_actions
 # --- Small nested shapes ---
 
 
-class TaskDepartmentRefSerializer(serializers.Serializer):
+class TaskDepartmentRefSerializer(FastReadMixin, serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class UserRefSerializer(serializers.Serializer):
+class UserRefSerializer(FastReadMixin, serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="display_name")
 
 
-class MeasureRefSerializer(serializers.ModelSerializer):
+class MeasureRefSerializer(FastReadMixin, serializers.ModelSerializer):
     class Meta:
         model = Measure
         fields = ["id", "label", "path", "title"]
 
 
-class DocumentRefSerializer(serializers.ModelSerializer):
+class DocumentRefSerializer(FastReadMixin, serializers.ModelSerializer):
     class Meta:
         model = PolicyDocument
         fields = ["id", "title", "doc_number"]
@@ -63,15 +64,18 @@ class LastReportSerializer(serializers.Serializer):
     progress = serializers.CharField(source="last_report_text")
 
 
-class TaskSerializer(serializers.ModelSerializer):
+_DATETIME = serializers.DateTimeField()
+
+
+class TaskSerializer(FastReadMixin, serializers.ModelSerializer):
     """A task with its derived state (light, overdue, roll-up, last report) and what the caller may do now."""
 
     measure = MeasureRefSerializer(read_only=True)
     document = DocumentRefSerializer(source="measure.document", read_only=True)
     department = TaskDepartmentRefSerializer(read_only=True)
     owner = UserRefSerializer(read_only=True, allow_null=True)
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    role_display = ChoiceDisplayField("role")
+    status_display = ChoiceDisplayField("status")
     light = serializers.CharField(read_only=True)
     overdue = serializers.BooleanField(read_only=True)
     days_overdue = serializers.IntegerField(
@@ -132,9 +136,12 @@ class TaskSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(LastReportSerializer(allow_null=True))
     def get_last_report(self, obj: Task) -> dict[str, Any] | None:
-        if getattr(obj, "last_report_at", None) is None:
+        at = getattr(obj, "last_report_at", None)
+        if at is None:
             return None
-        return LastReportSerializer(obj).data
+        # The same shape as LastReportSerializer, built directly: one nested serializer per row cost ~0.5 ms.
+        return {"at": _DATETIME.to_representation(at), "percent": getattr(obj, "last_report_percent", None),
+                "progress": getattr(obj, "last_report_text", None)}
 
     @extend_schema_field(AssigneeSerializer(many=True, allow_null=True))
     def get_assignees(self, obj: Task) -> Any:

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from departments.demo import load_demo_city
 from policyparse import SUPPORTED_EXTENSIONS
-from tasks.exports import document_xlsx, safe_cell
+from tasks.exports import document_rows, document_xlsx, safe_cell
 from tasks.models import Measure, PendingAssignment, PolicyDocument, ProgressReport, Task, TaskRole, TaskStatus
 from tasks.services.imports import policy_import
 from tests import factories
@@ -168,7 +168,22 @@ def test_document_export_queries_do_not_grow_with_measures(supervisor):
         with CaptureQueriesContext(connection) as ctx:
             document_xlsx(doc).close()
         counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1] <= 5
+    assert counts[0] == counts[1] == 4  # measures, targets, tasks, pending: one round for up to CHUNK measures
+
+
+def test_document_rows_read_in_chunks_are_the_same_rows_in_outline_order(supervisor, green):
+    # Measures are read `chunk` at a time, each chunk after the last (order, id): ties in `order` and a
+    # measure count that is an exact multiple of the chunk must neither drop nor repeat a row.
+    Measure.objects.filter(document=green, path_key__startswith="二/（二）").update(order=7)
+    whole = list(document_rows(document_id=green.pk))
+    assert [r.path for r in whole] == [
+        "二/（一）/1", "二/（一）/2", "二/（二）/1", "二/（二）/2", "二/（二）/3", "三/（一）",
+    ]
+    for chunk in (1, 2, 3, 4, 6):
+        assert list(document_rows(document_id=green.pk, chunk=chunk)) == whole, chunk
+    with CaptureQueriesContext(connection) as ctx:
+        list(document_rows(document_id=green.pk, chunk=3))
+    assert len(ctx.captured_queries) == 4 * 2 + 1  # two full chunks, then one empty read of measures
 
 
 def test_document_export_hides_other_departments_progress_and_owners(client_for, supervisor, green):
