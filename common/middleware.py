@@ -7,16 +7,23 @@ server closed the connection) or InterfaceError (connection already closed). Thi
 request, so no context processor touches the database. Django closes the broken connection at the end of
 the request (close_old_connections), so the next request reconnects: nothing else is needed to recover.
 Writes run in transactions, so a request answered with 503 wrote nothing.
+
+An outage met outside the view — the session or user lookup in SessionMiddleware/AuthenticationMiddleware, the
+session save on the way out — never reaches process_exception: Django turns it into a 500 at that middleware.
+`server_error` (config/urls.py handler500) is called for those with the exception still being handled, and
+answers the same 503.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.views import defaults
 
 logger = logging.getLogger("duban.db_unavailable")
 
@@ -62,3 +69,12 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.warning("database unavailable on %s %s: %s", request.method, request.path, exception)
         return database_unavailable_response(request)
+
+
+def server_error(request: HttpRequest, template_name: str = defaults.ERROR_500_TEMPLATE_NAME) -> HttpResponse:
+    """handler500: a database outage anywhere in the request is a 503; anything else Django's 500 page."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, OperationalError | InterfaceError):
+        logger.warning("database unavailable on %s %s: %s", request.method, request.path, exception)
+        return database_unavailable_response(request)
+    return defaults.server_error(request, template_name)

@@ -36,3 +36,6 @@ urlpatterns = [
 
 # Uploaded files (evidence, source documents) are never served as public media: report attachments
 # are downloaded through scoped views (/attachments/<id>/, /api/v1/attachments/<id>/download/).
+
+# A database outage raised outside a view (session/auth middleware) is a 503 too (common/middleware.py).
+handler500 = "common.middleware.server_error"

@@ -62,3 +62,29 @@ def test_other_errors_are_not_swallowed(client_for, supervisor):
     with mock.patch("tasks.api.views.TaskViewSet.get_queryset", side_effect=ValueError("bug")):
         with pytest.raises(ValueError):
             client.get("/api/v1/tasks/")
+
+
+@pytest.mark.parametrize("path,json_body", [("/api/v1/tasks/", True), ("/tasks/", False)])
+def test_outage_in_the_session_middleware_is_a_503_too(supervisor, path, json_body):
+    """An outage met by a middleware (here: SessionMiddleware itself) never reaches the view's exception
+    handling; handler500 (common.middleware.server_error) still answers the 503."""
+    client = Client(raise_request_exception=False)
+    client.force_login(supervisor)
+    outage = OperationalError("could not connect to server")
+    with mock.patch("django.contrib.sessions.middleware.SessionMiddleware.process_request", side_effect=outage):
+        response = client.get(path)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    if json_body:
+        assert response.json() == {"detail": MESSAGE, "code": "database_unavailable"}
+    else:
+        assert "数据库暂时不可用" in response.content.decode()
+
+
+def test_other_errors_outside_views_stay_500(supervisor):
+    client = Client(raise_request_exception=False)
+    client.force_login(supervisor)
+    with mock.patch("django.contrib.sessions.middleware.SessionMiddleware.process_request",
+                    side_effect=ValueError("bug")):
+        response = client.get("/tasks/")
+    assert response.status_code == 500
