@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from accounts.api.permissions import IsSupervisor, TokenWritePermission, request_token
 from common.dates import local_today
 from common.errors import NotFoundError, PreconditionFailed, StaleWriteError
+from common.pagination import DeferredJoinPagination
 from departments.models import DepartmentKind
 from tasks import exports, selectors
 from tasks.downloads import attachment_response
@@ -156,6 +157,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.TaskSerializer
     filterset_class = TaskFilterSet
+    pagination_class = DeferredJoinPagination  # keys first, then the page's annotated rows
     permission_classes = BASE_PERMISSIONS
     ordering_fields = ["deadline", "percent", "status", "updated_at", "assigned_at", "days_overdue", "id"]
     ordering = ["deadline", "id"]
@@ -560,6 +562,7 @@ class OverdueView(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.OverdueTaskSerializer
     permission_classes = [*BASE_PERMISSIONS, IsSupervisor]
     filterset_class = TaskFilterSet
+    pagination_class = DeferredJoinPagination
     # "department" sorts by the department's own order (Department.Meta.ordering), as the web 逾期清单 does.
     ordering_fields = ["days_overdue", "deadline", "department", "id"]
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 
 from common.dates import local_today
+from common.pagination import DeferredJoinPaginator
 from tasks import selectors as task_selectors
 from tasks.models import Task
 
@@ -78,7 +78,7 @@ def sort_links(ordering: str) -> dict[str, dict[str, str]]:
 def overdue(request: HttpRequest) -> HttpResponse:
     """逾期清单 (督查室): overdue tasks with days overdue, escalation level and last report; 30 a page."""
     form, qs, applied = overdue_filtered(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = _decorate(page.object_list)
     state = task_selectors.escalation_state_for(rows)
     for t in rows:

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from common.dates import local_today
 from common.errors import DomainError, NotFoundError, StaleWriteError
+from common.pagination import DeferredJoinPaginator
 from departments.models import Department, DepartmentGroup, UnresolvedName
 from tasks import import_selectors
 from tasks import selectors as task_selectors
@@ -173,7 +174,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     many = web_selectors.may_urge_some(user=_me(request))
     form, qs = _filtered_tasks(request, request.GET, many=many)
     qs = qs.order_by(F("deadline").asc(nulls_last=True), "measure__document_id", "measure__order", "id")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     rows = _decorate(page.object_list)

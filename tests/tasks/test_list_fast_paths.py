@@ -106,7 +106,16 @@ def test_compiled_once_drops_its_sql_when_relabelled():
     assert expr.copy()._compiled == {}
 
 
+@pytest.fixture
+def _calendar_reset():
+    from workdays import calendar
+
+    yield
+    calendar.set_overrides_for_tests({})  # the override row is rolled back; the loaded copy must go too
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("_calendar_reset")
 def test_calendar_and_threshold_changes_reach_the_cached_list(supervisor, settings):
     _lead, late = _varied_tasks(supervisor)  # deadline Mon 2026-06-01
 
@@ -121,3 +130,35 @@ def test_calendar_and_threshold_changes_reach_the_cached_list(supervisor, settin
     assert lead.light == "green"  # 40% by 10-days-behind pace: on track with the default thresholds
     settings.DUBAN = {**settings.DUBAN, "LIGHT_YELLOW_DAYS": 400}  # everything due within 400 working days
     assert selectors.task_list_for_user(user=supervisor).get(role=TaskRole.LEAD).light == "yellow"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ordering", [("deadline", "id"), ("-days_overdue", "id"), ("department__name", "-id")])
+def test_deferred_join_pages_equal_plain_pages(supervisor, ordering):
+    from django.core.paginator import Paginator
+
+    from common.pagination import DeferredJoinPaginator
+
+    for k in range(7):
+        factories.TaskFactory(deadline=dt.date(2026, 6, 1) + dt.timedelta(days=k % 3), percent=k * 10)
+    qs = selectors.task_list_for_user(user=supervisor).order_by(*ordering)
+    plain, deferred = Paginator(qs, 3), DeferredJoinPaginator(qs, 3)
+    assert deferred.count == plain.count == 7 and deferred.num_pages == 3
+    for number in plain.page_range:
+        expected = [(t.pk, t.light, t.days_overdue, t.urge_count) for t in plain.page(number)]
+        got = [(t.pk, t.light, t.days_overdue, t.urge_count) for t in deferred.page(number)]
+        assert got == expected
+
+
+@pytest.mark.django_db
+def test_deferred_join_reads_only_the_page_rows(supervisor, django_assert_num_queries):
+    from common.pagination import DeferredJoinPaginator
+
+    tasks = [factories.TaskFactory() for _ in range(4)]
+    qs = selectors.task_list_for_user(user=supervisor).order_by("id")
+    paginator = DeferredJoinPaginator(qs, 2)
+    assert paginator.count == 4
+    with django_assert_num_queries(2):  # the page's keys, then its rows
+        page = paginator.page(2)
+        assert [t.pk for t in page] == [tasks[2].pk, tasks[3].pk]
+    assert [t.pk for t in DeferredJoinPaginator(Task.objects.none(), 2).page(1)] == []
