@@ -2,7 +2,8 @@
 
 Scope: department users (承办人/联络员/负责人) see their department's tasks; supervisors and superusers
 see everything; a token limited to a department narrows further. Out-of-scope objects are 404.
-Every list here is one query (annotations and subqueries, never per-row lookups).
+Every list here is one query (annotations and subqueries, never per-row lookups); the task and overdue lists
+are paged in two (common.pagination.DeferredJoinPaginator: the page's keys, then its rows).
 """
 
 from __future__ import annotations
