@@ -6,14 +6,16 @@ from typing import Any
 
 from rest_framework import serializers
 
+from common.serializers import ChoiceDisplayField
+
 from ..models import Bulletin, DepartmentScore, ScoreItem, ScorePeriod, ScoreRuleItem, ScoreRuleSet
 from ..periods import parse_period
 
 
 class RuleItemSerializer(serializers.ModelSerializer):
-    event_display = serializers.CharField(source="get_event_display", read_only=True)
+    event_display = ChoiceDisplayField("event")
     role = serializers.CharField(read_only=True, help_text="any（牵头和配合）、lead（牵头）或 co（配合）")
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    role_display = ChoiceDisplayField("role")
 
     class Meta:
         model = ScoreRuleItem
@@ -83,7 +85,7 @@ class _DepartmentRef(serializers.Serializer):
 class ScoreSerializer(serializers.ModelSerializer):
     period = serializers.CharField(source="period.key")
     department = _DepartmentRef()
-    group_display = serializers.CharField(source="get_group_display")
+    group_display = ChoiceDisplayField("group")
 
     class Meta:
         model = DepartmentScore
@@ -113,7 +115,7 @@ class ScoreSerializer(serializers.ModelSerializer):
 
 
 class ScoreItemSerializer(serializers.ModelSerializer):
-    event_display = serializers.CharField(source="get_event_display")
+    event_display = ChoiceDisplayField("event")
     task = serializers.SerializerMethodField()
 
     class Meta:
@@ -169,7 +171,7 @@ class RankingSerializer(serializers.Serializer):
 
 class BulletinSerializer(serializers.ModelSerializer):
     period = serializers.CharField(source="period.key")
-    status_display = serializers.CharField(source="get_status_display")
+    status_display = ChoiceDisplayField("status")
 
     class Meta:
         model = Bulletin

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from common.serializers import ChoiceDisplayField
 from departments.models import Department, DepartmentGroup, DepartmentKind
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
     aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")  # type: ignore[var-annotated]
     groups = serializers.PrimaryKeyRelatedField(many=True, read_only=True)  # type: ignore[var-annotated]
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceDisplayField("kind")
     open_task_count = serializers.IntegerField(read_only=True)
 
     class Meta:

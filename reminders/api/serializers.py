@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from common.serializers import ChoiceDisplayField
 from reminders.models import PERSON_CHANNELS, Channel, Notification, NotificationPreference, ReminderKind, ReminderRule
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceDisplayField("kind")
     read = serializers.SerializerMethodField()
 
     class Meta:

@@ -55,7 +55,7 @@ class AssigneeSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="user_id")
     name = serializers.CharField(source="user.display_name")
     kind = serializers.CharField(help_text="main 主办 / assist 协办")
-    kind_display = serializers.CharField(source="get_kind_display")
+    kind_display = ChoiceDisplayField("kind")
 
 
 class LastReportSerializer(serializers.Serializer):
@@ -336,7 +336,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 class ProgressReportSerializer(serializers.ModelSerializer):
     author = UserRefSerializer(read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceDisplayField("kind")
 
     class Meta:
         model = ProgressReport
@@ -350,7 +350,7 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 class ExtensionRequestSerializer(serializers.ModelSerializer):
     requested_by = UserRefSerializer(read_only=True)
     decided_by = UserRefSerializer(read_only=True, allow_null=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceDisplayField("status")
     department = TaskDepartmentRefSerializer(source="task.department", read_only=True)
 
     class Meta:
@@ -380,7 +380,7 @@ class PolicyDocumentSerializer(serializers.ModelSerializer):
 
 
 class TargetSerializer(serializers.ModelSerializer):
-    comparator_display = serializers.CharField(source="get_comparator_display", read_only=True)
+    comparator_display = ChoiceDisplayField("comparator")
     latest_value = serializers.DecimalField(max_digits=18, decimal_places=4, read_only=True, allow_null=True)
     latest_measured_on = serializers.DateField(read_only=True, allow_null=True)
     completion_percent = serializers.SerializerMethodField()
@@ -413,7 +413,7 @@ class TargetSerializer(serializers.ModelSerializer):
 
 class MeasureSerializer(serializers.ModelSerializer):
     targets = serializers.SerializerMethodField()
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceDisplayField("kind")
 
     class Meta:
         model = Measure
