@@ -47,6 +47,7 @@ from tasks.lights import overdue_q
 from tasks.models import CLOSED_STATUSES, AuditEvent, Measure, PolicyDocument, ProgressReport, Task, TaskStatus, Urge
 
 from . import channels
+from .bulk import array_element, insert_rows
 from .models import (
     BATCH_KINDS,
     EVENT_KINDS,
@@ -214,7 +215,9 @@ def _load_hooks() -> dict[int | None, list[tuple[int, str]]]:
 
 
 class PlannedRow(NamedTuple):
-    """One ReminderLog row the sweep wants to exist (a plain tuple: cheap to build by the hundred thousand)."""
+    """One ReminderLog row the sweep wants to exist (a plain tuple: cheap to build by the hundred thousand).
+
+    Its field names are ReminderLog's attnames: the sweep inserts the tuples by them (reminders/bulk.py)."""
 
     task_id: int | None
     recipient_id: int | None
@@ -230,13 +233,6 @@ class PlannedRow(NamedTuple):
     def key(self) -> tuple[int | None, str, str, str, str]:
         """The columns of ReminderLog's unique constraints (task is NULL for digests)."""
         return (self.task_id, self.target, self.kind, self.channel, self.date_key)
-
-    def to_model(self) -> ReminderLog:
-        return ReminderLog(
-            task_id=self.task_id, recipient_id=self.recipient_id, webhook_id=self.webhook_id, target=self.target,
-            kind=self.kind, channel=self.channel, date_key=self.date_key, not_before=self.not_before,
-            status=self.status,
-        )
 
 
 # One row of an audience: (recipient id, webhook id, target, kind, channel, status).
@@ -590,7 +586,7 @@ def _pg_array(values: Iterable[Any], pg_type: str) -> str:
     """A PostgreSQL array literal (the server parses it far faster than one parameter per value)."""
     if pg_type in ("bigint", "integer"):
         return "{" + ",".join(map(str, values)) + "}"
-    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
+    return "{" + ",".join(map(array_element, values)) + "}"
 
 
 def _pg_unnest(
@@ -717,20 +713,19 @@ def reminder_sweep(
             # re-inserting them all (ON CONFLICT DO NOTHING) made each sweep cost as much as the first one.
             # The database finds the missing rows (ReminderPlan.missing_rows); ON CONFLICT stays, so a row
             # another writer inserted meanwhile is still never duplicated.
-            missing = [row.to_model() for row in plan.missing_rows()]
-        result = SweepResult(planned=plan.planned)
-        if not missing:
-            logger.info("reminder sweep %s: planned=%s created=0", today, result.planned)
-            return result
-        last_id = ReminderLog.objects.aggregate(m=Max("id"))["m"] or 0
-        ReminderLog.objects.bulk_create(missing, ignore_conflicts=True, batch_size=2000)
-        created = ReminderLog.objects.filter(id__gt=last_id)
+            missing = plan.missing_rows()
+            result = SweepResult(planned=plan.planned)
+            if not missing:
+                logger.info("reminder sweep %s: planned=%s created=0", today, result.planned)
+                return result
+            last_id = (ReminderLog.objects.aggregate(m=Max("id"))["m"] or 0) if dry_run else 0
+            # One INSERT … SELECT FROM unnest(…) per chunk on PostgreSQL, bulk_create on SQLite (reminders/bulk.py);
+            # `created` counts the rows really inserted, not the ones a concurrent writer got in first.
+            result.created = insert_rows(ReminderLog, PlannedRow._fields, missing)
         if dry_run:
-            result.created_rows = list(created.order_by("id"))
-            result.created = len(result.created_rows)
+            result.created_rows = list(ReminderLog.objects.filter(id__gt=last_id).order_by("id"))
             transaction.set_rollback(True)
             return result
-        result.created = created.count()
         if enqueue and result.created:
             transaction.on_commit(lambda: enqueue_delivery())
     logger.info("reminder sweep %s: planned=%s created=%s", today, result.planned, result.created)
