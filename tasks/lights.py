@@ -319,14 +319,14 @@ def days_overdue_expr(today: dt.date, field: str = "deadline") -> Any:
     )
 
 
-def days_overdue_annotation(today: dt.date | None = None) -> CompiledOnce:
+def days_overdue_annotation(today: dt.date | None = None) -> Case:
     """The `days_overdue` annotation: working days past the deadline, 0 when not overdue (same as days_overdue)."""
     today = today or local_today()
-    return CompiledOnce(Case(
+    return Case(
         When(overdue_q(today), then=days_overdue_expr(today)),
         default=Value(0),
         output_field=IntegerField(),
-    ))
+    )
 
 
 # --- Snapshots ---
