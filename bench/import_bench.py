@@ -136,28 +136,19 @@ def main() -> None:
 
 
 def record(r: dict[str, float | int]) -> None:
-    """Append this run to bench/results/import.json (the issue-15 result format)."""
+    """Append this run to bench/results/import.json (the issue-15 result format, written as api_ratio writes it)."""
     import datetime as dt
-    import json
-    import os
-    import platform
+
+    from api_ratio import append_results, machine
 
     out = ROOT / "bench/results/import.json"
-    old = json.loads(out.read_text(encoding="utf-8")) if out.exists() else []
-    database = "SQLite"
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            database = f"PostgreSQL {cursor.fetchone()[0]}"
-    old.append({
+    append_results(out, [{
         "name": f"import_{r['parsed_measures']}_measures", "tasks": r["tasks_before"], "tasks_created": r["tasks"],
         "api_ms": round(float(r["import_s"]) * 1000, 1), "sql_ms": None, "ratio": None,
         "queries": r["import_queries"], "tasks_per_s": round(float(r["tasks"]) / float(r["import_s"])),
         "parse_ms": round(float(r["parse_s"]) * 1000, 1), "reimport_ms": round(float(r["reimport_s"]) * 1000, 1),
-        "machine": {"cores": os.cpu_count(), "database": database, "python": platform.python_version()},
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    })
-    out.write_text(json.dumps(old, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        "machine": machine(connection), "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }])
     print(f"appended to {out}")
 
 
